@@ -1,0 +1,24 @@
+# `make demo` and `make test` each set themselves up from nothing (venv + install).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+venv: $(PY)
+
+demo: $(PY)
+	$(PY) -m pip install -q -e .
+	$(PY) -m jaxdl.cli demo --out runs/demo
+
+test: $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf runs .pytest_cache

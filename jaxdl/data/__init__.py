@@ -1,0 +1,1 @@
+"""Data sets as tensorflow-datasets builders (array_record, read without TensorFlow)."""

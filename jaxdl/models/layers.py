@@ -1,0 +1,58 @@
+"""Pooling layers with torchvision's exact semantics, in NHWC.
+
+Flax's `nn.max_pool` is a generic reduce_window; the non-overlapping 2x2 case is
+much faster on XLA:CPU as a reshape followed by a max, so that path is special-cased.
+"""
+
+import math
+
+import jax.numpy as jnp
+from jax import lax
+
+
+def _pool_padding(size: int, window: int, stride: int, padding: int, ceil_mode: bool) -> tuple[int, int]:
+    """(low, high) padding of one spatial axis, with PyTorch's ceil_mode rule."""
+    span = size + 2 * padding - window
+    out = (math.ceil(span / stride) if ceil_mode else span // stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1  # PyTorch: the last window must start inside the input or left padding
+    return padding, (out - 1) * stride + window - size - padding
+
+
+def max_pool(x: jnp.ndarray, window: int, stride: int, padding: int = 0, ceil_mode: bool = False) -> jnp.ndarray:
+    """torch.nn.MaxPool2d on an NHWC batch (padding counts as -inf)."""
+    n, h, w, c = x.shape
+    if window == stride and padding == 0 and not ceil_mode:
+        ho, wo = h // window, w // window
+        x = x[:, : ho * window, : wo * window]
+        return x.reshape(n, ho, window, wo, window, c).max(axis=(2, 4))
+    pads = (_pool_padding(h, window, stride, padding, ceil_mode), _pool_padding(w, window, stride, padding, ceil_mode))
+    return lax.reduce_window(
+        x, -jnp.inf, lax.max, (1, window, window, 1), (1, stride, stride, 1), ((0, 0), *pads, (0, 0))
+    )
+
+
+def avg_pool(x: jnp.ndarray, window: int, stride: int) -> jnp.ndarray:
+    """torch.nn.AvgPool2d without padding on an NHWC batch."""
+    total = lax.reduce_window(x, 0.0, lax.add, (1, window, window, 1), (1, stride, stride, 1), "VALID")
+    return total / (window * window)
+
+
+def lp_pool(x: jnp.ndarray, p: float, window: int, stride: int) -> jnp.ndarray:
+    """torch.nn.LPPool2d: (sum over the window of x**p) ** (1/p)."""
+    total = lax.reduce_window(x**p, 0.0, lax.add, (1, window, window, 1), (1, stride, stride, 1), "VALID")
+    return jnp.sign(total) * jnp.abs(total) ** (1.0 / p)
+
+
+def adaptive_avg_pool(x: jnp.ndarray, out_hw: tuple[int, int]) -> jnp.ndarray:
+    """torch.nn.AdaptiveAvgPool2d: bin i covers [floor(i*H/o), ceil((i+1)*H/o))."""
+    n, h, w, c = x.shape
+    oh, ow = out_hw
+    if (h, w) == (oh, ow):
+        return x
+    if h % oh == 0 and w % ow == 0:
+        return x.reshape(n, oh, h // oh, ow, w // ow, c).mean(axis=(2, 4))
+    rows = [x[:, (i * h) // oh : -((-(i + 1) * h) // oh)].mean(axis=1) for i in range(oh)]
+    rows = jnp.stack(rows, axis=1)
+    cols = [rows[:, :, (j * w) // ow : -((-(j + 1) * w) // ow)].mean(axis=2) for j in range(ow)]
+    return jnp.stack(cols, axis=2)
