@@ -1,0 +1,37 @@
+"""Results as tables people read (Markdown) and programs read (CSV)."""
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _cell(value) -> str:
+    """A table cell: floats to 4 significant digits, large ints with thousands separators."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
+
+
+def markdown_table(rows: Sequence[dict]) -> str:
+    """A GitHub Markdown table of `rows` (dicts sharing the first row's keys as columns)."""
+    if not rows:
+        return "(no rows)\n"
+    columns = list(rows[0])
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(row.get(c, "")) for c in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_table(rows: Sequence[dict], path: str | Path) -> tuple[Path, Path]:
+    """Write `rows` to `path`.md and `path`.csv (folders created); returns both paths."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    md, csv_path = path.with_suffix(".md"), path.with_suffix(".csv")
+    md.write_text(markdown_table(rows))
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
+        writer.writeheader()
+        writer.writerows(rows)
+    return md, csv_path
