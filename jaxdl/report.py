@@ -1,44 +1,37 @@
-"""Result tables as Markdown (for the README and the terminal) and CSV (for further analysis)."""
+"""Results as tables people read (Markdown) and programs read (CSV)."""
 
 import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from jaxdl.errors import JaxdlError
-
 
 def _cell(value) -> str:
-    """One Markdown cell: floats to 4 significant digits, everything else as str."""
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def _columns(rows: Sequence[dict]) -> list[str]:
-    """The column names: the keys of the first row (all rows must have the same keys)."""
-    if not rows:
-        raise JaxdlError("cannot make a table from no rows")
-    columns = list(rows[0])
-    for row in rows:
-        if list(row) != columns:
-            raise JaxdlError(f"table rows have different columns: {columns} vs {list(row)}")
-    return columns
+    """A table cell: floats to 4 significant digits, large ints with thousands separators."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
 
 
 def markdown_table(rows: Sequence[dict]) -> str:
-    """The rows (dicts with the same keys) as a GitHub Markdown table."""
-    columns = _columns(rows)
+    """A GitHub Markdown table of `rows` (dicts sharing the first row's keys as columns)."""
+    if not rows:
+        return "(no rows)\n"
+    columns = list(rows[0])
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_cell(row[c]) for c in columns) + " |" for row in rows]
+    lines += ["| " + " | ".join(_cell(row.get(c, "")) for c in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def write_table(rows: Sequence[dict], path_without_suffix: str | Path) -> tuple[Path, Path]:
-    """Write the rows as `<path>.md` and `<path>.csv` (full precision); returns both paths."""
-    base = Path(path_without_suffix)
-    base.parent.mkdir(parents=True, exist_ok=True)
-    md, csv_path = base.with_name(base.name + ".md"), base.with_name(base.name + ".csv")
+def write_table(rows: Sequence[dict], path: str | Path) -> tuple[Path, Path]:
+    """Write `rows` to `path`.md and `path`.csv (folders created); returns both paths."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    md, csv_path = path.with_name(path.name + ".md"), path.with_name(path.name + ".csv")  # names may hold dots: C0.1
     md.write_text(markdown_table(rows))
-    with csv_path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=_columns(rows))
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
         writer.writeheader()
         writer.writerows(rows)
     return md, csv_path
