@@ -5,7 +5,7 @@ state_dict has exactly those keys and that every converted shape fits the model.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -63,3 +63,8 @@ def batchnorm_rules(torch_prefix: str, flax_name: str) -> list[Rule]:
         Rule(f"{torch_prefix}.running_mean", ("batch_stats", flax_name, "mean")),
         Rule(f"{torch_prefix}.running_var", ("batch_stats", flax_name, "var")),
     ]
+
+
+def nested(module_path: tuple[str, ...], rules: list[Rule]) -> list[Rule]:
+    """The same rules for a submodule nested under `module_path` (e.g. ("layer1", "0")); collection stays first."""
+    return [replace(rule, flax=(rule.flax[0], *module_path, *rule.flax[1:])) for rule in rules]
