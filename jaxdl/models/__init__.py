@@ -1,27 +1,38 @@
-"""The ImageNet model zoo and the course networks, by torchvision name.
+"""The ImageNet model zoo, by torchvision name.
 
 Every ImageNet model is a flax.linen Module called as
 `model.apply(variables, x, train=False, layer=None)` on NHWC float32 images:
 `layer=None` gives the logits, `layer="pool5"` stops there and returns that activation.
+Families are imported on first use, so `import jaxdl.models.layers` stays light.
 """
 
-from collections.abc import Callable
+import functools
+import importlib
+from types import ModuleType
 
 import flax.linen as nn
 
 from jaxdl.errors import JaxdlError
-from jaxdl.models import alexnet, resnet, squeezenet, vgg
 
-FAMILIES = (alexnet, vgg, resnet, squeezenet)
-ARCHS: dict[str, Callable[..., nn.Module]] = {name: f for family in FAMILIES for name, f in family.ARCHS.items()}
+FAMILIES = ("alexnet", "vgg", "resnet", "squeezenet")
 
 
-def family(arch: str):
-    """The module (alexnet, vgg, resnet, squeezenet) that defines `arch`."""
-    for fam in FAMILIES:
+@functools.cache
+def _families() -> tuple[ModuleType, ...]:
+    return tuple(importlib.import_module(f"jaxdl.models.{name}") for name in FAMILIES)
+
+
+def archs() -> tuple[str, ...]:
+    """Every architecture name `create` accepts."""
+    return tuple(name for fam in _families() for name in fam.ARCHS)
+
+
+def family(arch: str) -> ModuleType:
+    """The module (alexnet, vgg, resnet, squeezenet) that defines `arch` and its torchvision key map."""
+    for fam in _families():
         if arch in fam.ARCHS:
             return fam
-    raise JaxdlError(f"unknown architecture {arch!r}; choose one of: {', '.join(sorted(ARCHS))}")
+    raise JaxdlError(f"unknown architecture {arch!r}; choose one of: {', '.join(sorted(archs()))}")
 
 
 def create(arch: str, num_classes: int = 1000, **options) -> nn.Module:
