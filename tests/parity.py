@@ -1,0 +1,78 @@
+"""Helpers to compare jaxdl models with their torchvision originals (tests only; imports torch).
+
+Convention: jaxdl is NHWC, torch is NCHW; every helper here takes and returns NHWC numpy arrays.
+"""
+
+from collections.abc import Mapping, Sequence
+
+import jax.numpy as jnp
+import numpy as np
+import torch
+
+from jaxdl.weights.rules import Rule
+
+
+def torch_state(model: torch.nn.Module) -> dict[str, np.ndarray]:
+    """The model's state_dict as float numpy arrays (what a .pth file holds)."""
+    return {key: value.detach().cpu().numpy() for key, value in model.state_dict().items()}
+
+
+def randomize_bn_stats(model: torch.nn.Module, seed: int) -> None:
+    """Give every BatchNorm random running stats (var > 0) and a random affine, so eval mode tests them all."""
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                shape = module.running_mean.shape
+                module.running_mean.copy_(torch.randn(shape, generator=gen) * 0.5)
+                module.running_var.copy_(torch.rand(shape, generator=gen) * 1.5 + 0.5)
+                module.weight.copy_(torch.rand(shape, generator=gen) + 0.5)
+                module.bias.copy_(torch.randn(shape, generator=gen) * 0.1)
+
+
+def apply_rules(rules: Sequence[Rule], state: Mapping[str, np.ndarray]) -> dict:
+    """Flax variables from a state_dict; checks the rules cover exactly its keys (num_batches_tracked aside)."""
+    expected = {key for key in state if not key.endswith("num_batches_tracked")}
+    assert {rule.torch for rule in rules} == expected, "rules and state_dict keys differ"
+    variables: dict = {}
+    for rule in rules:
+        node = variables
+        for key in rule.flax[:-1]:
+            node = node.setdefault(key, {})
+        node[rule.flax[-1]] = jnp.asarray(rule.transform(state[rule.torch]))
+    return variables
+
+
+def to_nhwc(t: torch.Tensor) -> np.ndarray:
+    """A torch activation as numpy, NCHW -> NHWC when it is an image batch."""
+    a = t.detach().cpu().numpy()
+    return a.transpose(0, 2, 3, 1) if a.ndim == 4 else a
+
+
+def to_torch(x: np.ndarray) -> torch.Tensor:
+    """An NHWC numpy batch as an NCHW torch tensor."""
+    return torch.from_numpy(np.ascontiguousarray(np.asarray(x).transpose(0, 3, 1, 2)))
+
+
+def torch_outputs(
+    model: torch.nn.Module, x: np.ndarray, modules: Mapping[str, torch.nn.Module]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Eval-mode logits and the outputs of `modules` (name -> submodule, via forward hooks), all NHWC."""
+    seen: dict[str, np.ndarray] = {}
+    hooks = [m.register_forward_hook(lambda _m, _i, out, n=n: seen.__setitem__(n, to_nhwc(out))) for n, m in modules.items()]
+    try:
+        with torch.no_grad():
+            logits = to_nhwc(model.eval()(to_torch(x)))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return logits, seen
+
+
+def assert_close(jax_out, torch_out: np.ndarray, rel: float = 1e-4) -> float:
+    """Assert max |jax - torch| <= rel * max |torch| (same shape); return that relative error."""
+    jax_out = np.asarray(jax_out)
+    assert jax_out.shape == torch_out.shape, f"shape {jax_out.shape} != torch {torch_out.shape}"
+    err = float(np.max(np.abs(jax_out - torch_out)) / max(np.max(np.abs(torch_out)), 1e-12))
+    assert err <= rel, f"max abs error {err:.2e} x max|torch| exceeds {rel:.0e}"
+    return err
