@@ -5,9 +5,13 @@ much faster on XLA:CPU as a reshape followed by a max, so that path is special-c
 """
 
 import math
+from collections.abc import Callable
+from functools import partial
 
 import jax.numpy as jnp
 from jax import lax
+
+from jaxdl.errors import JaxdlError
 
 
 def _pool_padding(size: int, window: int, stride: int, padding: int, ceil_mode: bool) -> tuple[int, int]:
@@ -56,3 +60,14 @@ def adaptive_avg_pool(x: jnp.ndarray, out_hw: tuple[int, int]) -> jnp.ndarray:
     rows = jnp.stack(rows, axis=1)
     cols = [rows[:, :, (j * w) // ow : -((-(j + 1) * w) // ow)].mean(axis=2) for j in range(ow)]
     return jnp.stack(cols, axis=2)
+
+
+def pool_layer(kind: str, window: int, stride: int, lp_p: float = 2) -> Callable[[jnp.ndarray], jnp.ndarray]:
+    """The pooling a model's `pooling=` option names: 'max' (MaxPool2d), 'avg' (AvgPool2d) or 'lp' (LPPool2d, power lp_p)."""
+    if kind == "max":
+        return partial(max_pool, window=window, stride=stride)
+    if kind == "avg":
+        return partial(avg_pool, window=window, stride=stride)
+    if kind == "lp" and lp_p > 0:
+        return partial(lp_pool, p=lp_p, window=window, stride=stride)
+    raise JaxdlError(f"pooling={kind!r}, lp_p={lp_p!r}: choose pooling 'max', 'avg' or 'lp' (with lp_p > 0)")
