@@ -1,0 +1,102 @@
+"""Intermediate-layer features of a model: batched, jitted once, sharded over all devices.
+
+`extract(model, variables, images, "fire9")` runs the network only up to `fire9`
+(the models stop at `layer=`), one fixed-shape batch at a time: the last batch is
+padded, so a single compilation serves every batch. With several devices each batch
+is split over them along the batch axis and the variables are replicated.
+"""
+
+import collections
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import flax.linen as nn
+import jax
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+from tqdm.auto import tqdm
+
+from jaxdl.errors import JaxdlError
+from jaxdl.models.named import check_layer
+
+
+def shardings() -> tuple[NamedSharding, NamedSharding] | None:
+    """(batch split over all devices, replicated) shardings; None when there is a single device."""
+    if jax.device_count() == 1:
+        return None
+    mesh = Mesh(np.array(jax.devices()), ("batch",))
+    return NamedSharding(mesh, PartitionSpec("batch")), NamedSharding(mesh, PartitionSpec())
+
+
+@functools.cache
+def feature_fn(model: nn.Module, layer: str | None) -> Callable:
+    """The jitted `(variables, images) -> activation at layer`, one per (model, layer), reused across calls."""
+
+    def forward(variables, images):
+        return model.apply(variables, images, train=False, layer=layer)
+
+    split = shardings()
+    if split is None:
+        return jax.jit(forward)
+    batch, replicated = split
+    return jax.jit(forward, in_shardings=(replicated, batch), out_shardings=batch)
+
+
+def batch_size_for(requested: int, num_images: int, num_devices: int) -> int:
+    """The batch size used: `requested` (or fewer if there are fewer images) rounded up to a multiple of the devices."""
+    if requested < 1:
+        raise JaxdlError(f"batch_size must be at least 1, got {requested}")
+    size = min(requested, num_images)
+    return -(-size // num_devices) * num_devices
+
+
+def padded(batch: np.ndarray, size: int) -> np.ndarray:
+    """The batch as float32 with zero images appended up to `size` rows (same shape every batch: one compilation)."""
+    batch = np.asarray(batch, dtype=np.float32)
+    if batch.ndim != 4:
+        raise JaxdlError(f"images must be an NHWC batch (4 dimensions), got shape {batch.shape}")
+    return np.pad(batch, [(0, size - len(batch))] + [(0, 0)] * 3)
+
+
+def one_ahead(items: Iterable) -> Iterator:
+    """Yield each item only once the next one has been produced: with JAX's asynchronous dispatch the
+    device computes batch i while the host prepares batch i+1."""
+    queue = collections.deque()
+    for item in items:
+        queue.append(item)
+        if len(queue) > 1:
+            yield queue.popleft()
+    yield from queue
+
+
+def extract(
+    model: nn.Module,
+    variables,
+    images: Sequence,
+    layer: str | None,
+    batch_size: int = 64,
+    progress: bool = True,
+) -> np.ndarray:
+    """The activations at `layer` (None: logits) of all images, as one numpy array with the images' order.
+
+    `images` is an NHWC float array, or any sequence whose slices `images[i:j]` are NHWC batches
+    (e.g. a lazily decoded data set), so the whole data set need not fit in memory.
+    """
+    check_layer(layer, model.layer_names())
+    num = len(images)
+    if num == 0:
+        raise JaxdlError("no images to extract features from")
+    size = batch_size_for(batch_size, num, jax.device_count())
+    split = shardings()
+    variables = jax.device_put(variables, split[1] if split else None)
+    forward = feature_fn(model, layer)
+    starts = range(0, num, size)
+    running = ((start, forward(variables, padded(images[start : start + size], size))) for start in starts)
+    features = None
+    bar = tqdm(one_ahead(running), total=len(starts), desc=f"features {layer or 'logits'}", disable=not progress)
+    for start, result in bar:
+        block = np.asarray(result)[: num - start]
+        if features is None:
+            features = np.empty((num, *block.shape[1:]), block.dtype)
+        features[start : start + len(block)] = block
+    return features

@@ -1,0 +1,103 @@
+"""Feature extraction: same numbers as one big apply, one compilation, stops at the layer, shards over devices."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jaxdl.errors import JaxdlError
+from jaxdl.features import batch_size_for, extract, feature_fn
+from tiny_cnn import TinyCNN, tiny_setup
+
+
+class LazyImages:
+    """A data set that only builds the images a slice asks for (what extract needs from a sequence)."""
+
+    def __init__(self, images):
+        self.images, self.requested = images, []
+
+    def __len__(self):
+        return len(self.images)
+
+    def __getitem__(self, index: slice):
+        self.requested.append((index.start, index.stop))
+        return self.images[index]
+
+
+def test_padded_batches_match_one_apply_and_compile_once():
+    model, variables, images = tiny_setup(num_images=10)
+    feature_fn.cache_clear()
+    expected = np.asarray(model.apply(variables, images, layer="conv1"))
+    got = extract(model, variables, images, "conv1", batch_size=4, progress=False)  # batches 4, 4, 2+2 padding
+    assert got.shape == (10, 8, 8, 4)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    extract(model, variables, images[:7], "conv1", batch_size=4, progress=False)  # another call, another tail
+    assert feature_fn(model, "conv1")._cache_size() == 1
+
+
+def test_logits_and_lazy_sequences():
+    model, variables, images = tiny_setup(num_images=5)
+    lazy = LazyImages(images)
+    got = extract(model, variables, lazy, None, batch_size=2, progress=False)
+    np.testing.assert_allclose(got, np.asarray(model.apply(variables, images)), atol=1e-6)
+    assert lazy.requested == [(0, 2), (2, 4), (4, 6)]
+
+
+def test_stops_at_the_layer_without_later_parameters():
+    model, variables, images = tiny_setup(num_images=3)
+    without_fc = {"params": {"conv1": variables["params"]["conv1"]}}
+    got = extract(model, without_fc, images, "pool1", progress=False)
+    assert got.shape == (3, 4)
+    with pytest.raises(Exception, match="fc"):
+        extract(model, without_fc, images, "fc", progress=False)
+
+
+def test_bad_layer_and_inputs_are_clear_errors():
+    model, variables, images = tiny_setup(num_images=2)
+    with pytest.raises(JaxdlError, match=r"unknown layer 'fc7'; choose one of: conv1, pool1, fc"):
+        extract(model, variables, images, "fc7")
+    with pytest.raises(JaxdlError, match="no images"):
+        extract(model, variables, images[:0], "conv1")
+    with pytest.raises(JaxdlError, match=r"NHWC .* got shape \(2, 8, 8\)"):
+        extract(model, variables, images[..., 0], "conv1")
+
+
+@pytest.mark.parametrize(
+    ("requested", "num_images", "devices", "expected"), [(64, 1000, 1, 64), (64, 10, 1, 10), (6, 100, 4, 8), (64, 10, 4, 12)]
+)
+def test_batch_size_is_a_multiple_of_the_devices(requested, num_images, devices, expected):
+    assert batch_size_for(requested, num_images, devices) == expected
+
+
+MULTI_DEVICE = """
+import json, sys
+import jax, numpy as np
+from jaxdl.features import extract, feature_fn
+from tiny_cnn import tiny_setup
+model, variables, images = tiny_setup(num_images=10)
+features = extract(model, variables, images, "conv1", batch_size=6, progress=False)
+compilations = feature_fn(model, "conv1")._cache_size()
+out = feature_fn(model, "conv1")(variables, images[:8])
+np.save(sys.argv[1], features)
+print(json.dumps({"devices": jax.device_count(), "sharded_over": len(out.sharding.device_set),
+                  "shard_rows": sorted(s.data.shape[0] for s in out.addressable_shards),
+                  "compilations": compilations}))
+"""
+
+
+def test_four_devices_give_the_same_features_sharded(tmp_path):
+    model, variables, images = tiny_setup(num_images=10)
+    single = extract(model, variables, images, "conv1", batch_size=6, progress=False)
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=4", JAX_PLATFORMS="cpu")
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-c", MULTI_DEVICE, str(tmp_path / "f.npy")], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"devices": 4, "sharded_over": 4, "shard_rows": [2, 2, 2, 2], "compilations": 1}
+    np.testing.assert_allclose(np.load(tmp_path / "f.npy"), single, atol=1e-6)
