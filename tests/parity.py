@@ -44,8 +44,8 @@ def apply_rules(rules: Sequence[Rule], state: Mapping[str, np.ndarray]) -> dict:
 
 
 def to_nhwc(t: torch.Tensor) -> np.ndarray:
-    """A torch activation as numpy, NCHW -> NHWC when it is an image batch."""
-    a = t.detach().cpu().numpy()
+    """A copy of a torch activation as numpy, NCHW -> NHWC when it is an image batch."""
+    a = t.detach().cpu().numpy().copy()  # copy: torchvision ReLUs are in-place
     return a.transpose(0, 2, 3, 1) if a.ndim == 4 else a
 
 
