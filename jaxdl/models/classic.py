@@ -1,0 +1,65 @@
+"""What AlexNet and VGG share: torchvision's `features -> avgpool -> classifier` layout.
+
+The layers are named steps (see named.py). Because `features.i` of the torchvision
+state_dict is exactly step i, the key map follows from the layer names alone.
+"""
+
+from collections.abc import Callable, Sequence
+
+import flax.linen as nn
+import jax.numpy as jnp
+
+from jaxdl.models.named import Step
+from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules, flattened_linear_kernel, linear_kernel, linear_rules
+
+FCS = ("fc6", "fc7", "fc8")
+
+
+def module_step(name: str, factory: Callable[..., nn.Module]) -> Step:
+    """A step that builds the Flax submodule `factory(name=name)` when it runs (inside the model's __call__)."""
+    return name, lambda x: factory(name=name)(x)
+
+
+def fc_step(name: str, features: int, dropout: float, train: bool) -> Step:
+    """torch.flatten + optional Dropout + Linear: one fully connected layer of the classifier."""
+
+    def fc(x: jnp.ndarray) -> jnp.ndarray:
+        x = x.reshape(x.shape[0], -1)
+        if dropout:
+            x = nn.Dropout(dropout, deterministic=not train)(x)
+        return nn.Dense(features, name=name)(x)
+
+    return name, fc
+
+
+def classifier(num_classes: int, dropout_before: Sequence[str], train: bool, rate: float = 0.5) -> list[Step]:
+    """fc6, relu6, fc7, relu7, fc8 (4096, 4096, num_classes), with Dropout(rate) on the input of `dropout_before`."""
+    widths = (4096, 4096, num_classes)
+    steps: list[Step] = []
+    for fc, width in zip(FCS, widths):
+        steps.append(fc_step(fc, width, rate if fc in dropout_before else 0.0, train))
+        if fc != FCS[-1]:
+            steps.append((fc.replace("fc", "relu"), nn.relu))
+    return steps
+
+
+def torch_rules(names: Sequence[str], dropout_before: Sequence[str], pooled: tuple[int, int, int]) -> list[Rule]:
+    """torchvision key map from layer names: features.i = step i; classifier indices count the Dropouts.
+
+    `pooled` is the (C, H, W) that fc6 sees flattened (torch flattens NCHW, we NHWC).
+    """
+    split = names.index("avgpool")
+    rules: list[Rule] = []
+    for i, name in enumerate(names[:split]):
+        if name.startswith("conv"):
+            rules += conv_rules(f"features.{i}", name)
+        elif name.startswith("bn"):
+            rules += batchnorm_rules(f"features.{i}", name)
+    index = 0
+    for name in names[split + 1 :]:
+        index += name in dropout_before
+        if name in FCS:
+            kernel = flattened_linear_kernel(*pooled) if name == FCS[0] else linear_kernel
+            rules += linear_rules(f"classifier.{index}", name, kernel)
+        index += 1
+    return rules
