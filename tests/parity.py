@@ -1,20 +1,13 @@
 """Helpers to compare jaxdl models with their torchvision originals (tests only; imports torch).
 
 Convention: jaxdl is NHWC, torch is NCHW; every helper here takes and returns NHWC numpy arrays.
+Convert weights with `jaxdl.weights.from_torchvision(arch, torch_model.state_dict())`.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-import jax.numpy as jnp
 import numpy as np
 import torch
-
-from jaxdl.weights.rules import Rule
-
-
-def torch_state(model: torch.nn.Module) -> dict[str, np.ndarray]:
-    """The model's state_dict as float numpy arrays (what a .pth file holds)."""
-    return {key: value.detach().cpu().numpy() for key, value in model.state_dict().items()}
 
 
 def randomize_bn_stats(model: torch.nn.Module, seed: int) -> None:
@@ -28,19 +21,6 @@ def randomize_bn_stats(model: torch.nn.Module, seed: int) -> None:
                 module.running_var.copy_(torch.rand(shape, generator=gen) * 1.5 + 0.5)
                 module.weight.copy_(torch.rand(shape, generator=gen) + 0.5)
                 module.bias.copy_(torch.randn(shape, generator=gen) * 0.1)
-
-
-def apply_rules(rules: Sequence[Rule], state: Mapping[str, np.ndarray]) -> dict:
-    """Flax variables from a state_dict; checks the rules cover exactly its keys (num_batches_tracked aside)."""
-    expected = {key for key in state if not key.endswith("num_batches_tracked")}
-    assert {rule.torch for rule in rules} == expected, "rules and state_dict keys differ"
-    variables: dict = {}
-    for rule in rules:
-        node = variables
-        for key in rule.flax[:-1]:
-            node = node.setdefault(key, {})
-        node[rule.flax[-1]] = jnp.asarray(rule.transform(state[rule.torch]))
-    return variables
 
 
 def to_nhwc(t: torch.Tensor) -> np.ndarray:
