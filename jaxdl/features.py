@@ -4,20 +4,26 @@
 (the models stop at `layer=`), one fixed-shape batch at a time: the last batch is
 padded, so a single compilation serves every batch. With several devices each batch
 is split over them along the batch axis and the variables are replicated.
+`pool="avg"` (or "max") reduces a spatial activation to one vector per image on the device,
+so e.g. fire9's 13x13x512 map becomes 512 numbers before it is copied to the host.
 """
 
 import collections
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 import flax.linen as nn
 import jax
+import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from tqdm.auto import tqdm
 
 from jaxdl.errors import JaxdlError
 from jaxdl.models.named import check_layer
+
+POOLS = {"avg": jnp.mean, "max": jnp.max}
 
 
 def shardings() -> tuple[NamedSharding, NamedSharding] | None:
@@ -28,12 +34,20 @@ def shardings() -> tuple[NamedSharding, NamedSharding] | None:
     return NamedSharding(mesh, PartitionSpec("batch")), NamedSharding(mesh, PartitionSpec())
 
 
+def check_pool(pool: str | None) -> None:
+    """Raise a JaxdlError unless `pool` is None or one of POOLS."""
+    if pool is not None and pool not in POOLS:
+        raise JaxdlError(f"unknown pool {pool!r}; choose one of: {', '.join(POOLS)} (or none)")
+
+
 @functools.cache
-def feature_fn(model: nn.Module, layer: str | None) -> Callable:
-    """The jitted `(variables, images) -> activation at layer`, one per (model, layer), reused across calls."""
+def feature_fn(model: nn.Module, layer: str | None, pool: str | None) -> Callable:
+    """The jitted `(variables, images) -> activation at layer` (spatially pooled if `pool` and 4-D),
+    one per (model, layer, pool), reused across calls."""
 
     def forward(variables, images):
-        return model.apply(variables, images, train=False, layer=layer)
+        out = model.apply(variables, images, train=False, layer=layer)
+        return POOLS[pool](out, axis=(1, 2)) if pool and out.ndim == 4 else out
 
     split = shardings()
     if split is None:
@@ -76,20 +90,23 @@ def extract(
     layer: str | None,
     batch_size: int = 64,
     progress: bool = True,
+    pool: str | None = None,
 ) -> np.ndarray:
     """The activations at `layer` (None: logits) of all images, as one numpy array with the images' order.
 
     `images` is an NHWC float array, or any sequence whose slices `images[i:j]` are NHWC batches
     (e.g. a lazily decoded data set), so the whole data set need not fit in memory.
+    `pool` ("avg", "max") reduces an NHWC activation over its spatial axes to (N, C).
     """
     check_layer(layer, model.layer_names())
+    check_pool(pool)
     num = len(images)
     if num == 0:
         raise JaxdlError("no images to extract features from")
     size = batch_size_for(batch_size, num, jax.device_count())
     split = shardings()
     variables = jax.device_put(variables, split[1] if split else None)
-    forward = feature_fn(model, layer)
+    forward = feature_fn(model, layer, pool)
     starts = range(0, num, size)
     running = ((start, forward(variables, padded(images[start : start + size], size))) for start in starts)
     features = None
@@ -100,3 +117,16 @@ def extract(
             features = np.empty((num, *block.shape[1:]), block.dtype)
         features[start : start + len(block)] = block
     return features
+
+
+def cached(path: str | Path, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """The array saved at `path` (.npy) if it exists, else `compute()` saved there first (atomically)."""
+    path = Path(path)
+    if path.exists():
+        return np.load(path)
+    array = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial.npy")
+    np.save(partial, array)
+    partial.replace(path)
+    return array

@@ -36,7 +36,7 @@ def test_padded_batches_match_one_apply_and_compile_once():
     assert got.shape == (10, 8, 8, 4)
     np.testing.assert_allclose(got, expected, atol=1e-6)
     extract(model, variables, images[:7], "conv1", batch_size=4, progress=False)  # another call, another tail
-    assert feature_fn(model, "conv1")._cache_size() == 1
+    assert feature_fn(model, "conv1", None)._cache_size() == 1
 
 
 def test_logits_and_lazy_sequences():
@@ -45,6 +45,15 @@ def test_logits_and_lazy_sequences():
     got = extract(model, variables, lazy, None, batch_size=2, progress=False)
     np.testing.assert_allclose(got, np.asarray(model.apply(variables, images)), atol=1e-6)
     assert lazy.requested == [(0, 2), (2, 4), (4, 6)]
+
+
+def test_spatial_pooling_on_device():
+    model, variables, images = tiny_setup(num_images=3)
+    conv1 = np.asarray(model.apply(variables, images, layer="conv1"))
+    for pool, reduce in (("avg", np.mean), ("max", np.max)):
+        got = extract(model, variables, images, "conv1", pool=pool, progress=False)
+        np.testing.assert_allclose(got, reduce(conv1, axis=(1, 2)), atol=1e-6)
+    assert extract(model, variables, images, "pool1", pool="max", progress=False).shape == (3, 4)  # vectors stay
 
 
 def test_stops_at_the_layer_without_later_parameters():
@@ -60,6 +69,8 @@ def test_bad_layer_and_inputs_are_clear_errors():
     model, variables, images = tiny_setup(num_images=2)
     with pytest.raises(JaxdlError, match=r"unknown layer 'fc7'; choose one of: conv1, pool1, fc"):
         extract(model, variables, images, "fc7")
+    with pytest.raises(JaxdlError, match=r"unknown pool 'mean'; choose one of: avg, max"):
+        extract(model, variables, images, "conv1", pool="mean")
     with pytest.raises(JaxdlError, match="no images"):
         extract(model, variables, images[:0], "conv1")
     with pytest.raises(JaxdlError, match=r"NHWC .* got shape \(2, 8, 8\)"):
@@ -80,8 +91,8 @@ from jaxdl.features import extract, feature_fn
 from tiny_cnn import tiny_setup
 model, variables, images = tiny_setup(num_images=10)
 features = extract(model, variables, images, "conv1", batch_size=6, progress=False)
-compilations = feature_fn(model, "conv1")._cache_size()
-out = feature_fn(model, "conv1")(variables, images[:8])
+compilations = feature_fn(model, "conv1", None)._cache_size()
+out = feature_fn(model, "conv1", None)(variables, images[:8])
 np.save(sys.argv[1], features)
 print(json.dumps({"devices": jax.device_count(), "sharded_over": len(out.sharding.device_set),
                   "shard_rows": sorted(s.data.shape[0] for s in out.addressable_shards),
