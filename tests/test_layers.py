@@ -1,0 +1,69 @@
+"""jaxdl.models.layers against torch.nn pooling layers, at odd sizes, with ceil_mode and padding."""
+
+import numpy as np
+import pytest
+import torch
+
+from jaxdl.errors import JaxdlError
+from jaxdl.models import layers
+from parity import assert_close, to_nhwc, to_torch
+
+SIZES = [(7, 7), (13, 10), (14, 14), (5, 9)]
+
+
+def images(hw: tuple[int, int], seed: int = 0) -> np.ndarray:
+    """A small random NHWC batch with negative values too (so -inf padding and LP signs matter)."""
+    return np.random.default_rng(seed).standard_normal((2, *hw, 3)).astype(np.float32)
+
+
+def torch_ref(module: torch.nn.Module, x: np.ndarray) -> np.ndarray:
+    """The torch module's output on the NHWC batch, back in NHWC."""
+    with torch.no_grad():
+        return to_nhwc(module(to_torch(x)))
+
+
+@pytest.mark.parametrize("hw", SIZES)
+@pytest.mark.parametrize(
+    "window,stride,padding,ceil_mode",
+    [(2, 2, 0, False), (2, 2, 0, True), (3, 2, 0, False), (3, 2, 0, True), (3, 2, 1, False), (3, 2, 1, True), (3, 1, 1, False), (2, 1, 0, True)],
+)
+def test_max_pool_equals_torch(hw, window, stride, padding, ceil_mode):
+    x = images(hw)
+    want = torch_ref(torch.nn.MaxPool2d(window, stride, padding, ceil_mode=ceil_mode), x)
+    got = np.asarray(layers.max_pool(x, window, stride, padding, ceil_mode))
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("hw", SIZES)
+@pytest.mark.parametrize("window,stride", [(2, 2), (3, 2), (3, 1)])
+def test_avg_pool_matches_torch(hw, window, stride):
+    x = images(hw)
+    assert_close(layers.avg_pool(x, window, stride), torch_ref(torch.nn.AvgPool2d(window, stride), x), rel=1e-6)
+
+
+@pytest.mark.parametrize("hw", SIZES)
+@pytest.mark.parametrize("p", [1, 2])
+@pytest.mark.parametrize("window,stride", [(2, 2), (3, 2)])
+def test_lp_pool_matches_torch(hw, p, window, stride):
+    x = images(hw)
+    assert_close(layers.lp_pool(x, p, window, stride), torch_ref(torch.nn.LPPool2d(p, window, stride), x), rel=1e-6)
+
+
+@pytest.mark.parametrize("hw", [(7, 7), (14, 14), (13, 13), (5, 3), (1, 1), (9, 11), (2, 15)])
+@pytest.mark.parametrize("out", [(7, 7), (6, 6), (3, 5)])
+def test_adaptive_avg_pool_matches_torch(hw, out):
+    x = images(hw)
+    assert_close(layers.adaptive_avg_pool(x, out), torch_ref(torch.nn.AdaptiveAvgPool2d(out), x), rel=1e-6)
+
+
+@pytest.mark.parametrize("kind,module", [("max", torch.nn.MaxPool2d(3, 2)), ("avg", torch.nn.AvgPool2d(3, 2)), ("lp", torch.nn.LPPool2d(1, 3, 2))])
+def test_pool_layer_picks_the_named_pooling(kind, module):
+    x = images((9, 9))
+    assert_close(layers.pool_layer(kind, 3, 2, lp_p=1)(x), torch_ref(module, x), rel=1e-6)
+
+
+@pytest.mark.parametrize("kind,lp_p", [("median", 2), ("lp", 0)])
+def test_pool_layer_rejects_unknown_pooling(kind, lp_p):
+    with pytest.raises(JaxdlError, match=rf"pooling='{kind}', lp_p={lp_p}: choose pooling 'max', 'avg' or 'lp'"):
+        layers.pool_layer(kind, 2, 2, lp_p)
