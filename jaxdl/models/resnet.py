@@ -1,0 +1,144 @@
+"""ResNet-18/34/50/101/152 exactly as torchvision (v1.5: a Bottleneck strides on its 3x3 conv).
+
+Named layers (torchvision's): conv1, bn1, relu, maxpool, layer1 ... layer4, avgpool, fc.
+Flax parameters mirror torchvision's keys: `layer1.0.conv1` is params["layer1"]["0"]["conv1"],
+`layer2.0.downsample.0/1` are ".../downsample_conv" and ".../downsample_bn".
+"""
+
+from collections.abc import Sequence
+from functools import partial
+
+import flax.linen as nn
+import jax.numpy as jnp
+
+from jaxdl.models.classic import module_step
+from jaxdl.models.layers import max_pool
+from jaxdl.models.named import Step, run_until
+from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules, linear_rules, nested
+
+# A block's conv chain as (kernel size, width as a multiple of `planes`); the first 3x3 conv strides.
+Layout = tuple[tuple[int, int], ...]
+BASIC: Layout = ((3, 1), (3, 1))
+BOTTLENECK: Layout = ((1, 1), (3, 1), (1, 4))
+
+
+def conv(features: int, kernel: int, stride: int, name: str | None = None) -> nn.Conv:
+    """A bias-free conv with torch's symmetric padding kernel//2 and torchvision's Kaiming (fan_out) init."""
+    pad = (kernel // 2, kernel // 2)
+    return nn.Conv(
+        features,
+        (kernel, kernel),
+        (stride, stride),
+        padding=(pad, pad),
+        use_bias=False,
+        kernel_init=nn.initializers.variance_scaling(2.0, "fan_out", "normal"),
+        name=name,
+    )
+
+
+def batch_norm(train: bool, name: str | None = None) -> nn.BatchNorm:
+    """BatchNorm2d with torch's defaults (momentum 0.1 in torch = 0.9 in Flax, eps 1e-5)."""
+    return nn.BatchNorm(use_running_average=not train, momentum=0.9, epsilon=1e-5, name=name)
+
+
+class Block(nn.Module):
+    """A residual block: conv-BN-ReLU chain (last without ReLU) + shortcut, then ReLU."""
+
+    planes: int
+    stride: int
+    layout: Layout
+
+    @nn.compact
+    def __call__(self, x: jnp.ndarray, train: bool = False) -> jnp.ndarray:
+        strided = [kernel for kernel, _ in self.layout].index(3)
+        y = x
+        for i, (kernel, width) in enumerate(self.layout):
+            y = conv(self.planes * width, kernel, self.stride if i == strided else 1, f"conv{i + 1}")(y)
+            y = batch_norm(train, f"bn{i + 1}")(y)
+            y = nn.relu(y) if i < len(self.layout) - 1 else y
+        if self.stride != 1 or x.shape[-1] != y.shape[-1]:  # torchvision's `downsample`
+            x = batch_norm(train, "downsample_bn")(conv(y.shape[-1], 1, self.stride, "downsample_conv")(x))
+        return nn.relu(y + x)
+
+
+class Stage(nn.Module):
+    """torchvision's `layerN`: `blocks` residual blocks named "0", "1", ...; the first one strides."""
+
+    planes: int
+    blocks: int
+    stride: int
+    layout: Layout
+
+    @nn.compact
+    def __call__(self, x: jnp.ndarray, train: bool = False) -> jnp.ndarray:
+        for j in range(self.blocks):
+            x = Block(self.planes, self.stride if j == 0 else 1, self.layout, name=str(j))(x, train)
+        return x
+
+
+class ResNet(nn.Module):
+    """torchvision's ResNet on NHWC input; `layer=` returns that named activation and stops there."""
+
+    stage_sizes: Sequence[int]
+    layout: Layout
+    num_classes: int = 1000
+
+    @nn.nowrap
+    def steps(self, train: bool) -> list[Step]:
+        """The named layers in forward order (submodules are built lazily when a step runs)."""
+        return [
+            module_step("conv1", partial(conv, 64, 7, 2)),
+            module_step("bn1", partial(batch_norm, train)),
+            ("relu", nn.relu),
+            ("maxpool", partial(max_pool, window=3, stride=2, padding=1)),
+            *[(f"layer{i}", partial(self._stage, i, train=train)) for i in range(1, 5)],
+            ("avgpool", partial(jnp.mean, axis=(1, 2), keepdims=True)),
+            ("fc", lambda y: nn.Dense(self.num_classes, name="fc")(y.reshape(y.shape[0], -1))),
+        ]
+
+    @nn.nowrap
+    def _stage(self, i: int, x: jnp.ndarray, train: bool) -> jnp.ndarray:
+        """torchvision's `layer{i}`: 64, 128, 256, 512 planes; every stage but the first strides 2."""
+        stride = 1 if i == 1 else 2
+        return Stage(64 * 2 ** (i - 1), self.stage_sizes[i - 1], stride, self.layout, name=f"layer{i}")(x, train)
+
+    @nn.nowrap
+    def layer_names(self) -> tuple[str, ...]:
+        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
+        return tuple(name for name, _ in self.steps(train=False))
+
+    @nn.compact
+    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
+        """Logits of an NHWC batch, or the activation named `layer` (later layers are not computed)."""
+        return run_until(x, self.steps(train), layer)
+
+
+resnet18 = partial(ResNet, stage_sizes=(2, 2, 2, 2), layout=BASIC)
+resnet34 = partial(ResNet, stage_sizes=(3, 4, 6, 3), layout=BASIC)
+resnet50 = partial(ResNet, stage_sizes=(3, 4, 6, 3), layout=BOTTLENECK)
+resnet101 = partial(ResNet, stage_sizes=(3, 4, 23, 3), layout=BOTTLENECK)
+resnet152 = partial(ResNet, stage_sizes=(3, 8, 36, 3), layout=BOTTLENECK)
+ARCHS = {"resnet18": resnet18, "resnet34": resnet34, "resnet50": resnet50, "resnet101": resnet101, "resnet152": resnet152}
+
+
+def _block_rules(prefix: str, layout: Layout, downsample: bool) -> list[Rule]:
+    """Rules of one torchvision BasicBlock/Bottleneck at `prefix` (e.g. "layer1.0")."""
+    rules = []
+    for k in range(1, len(layout) + 1):
+        rules += conv_rules(f"{prefix}.conv{k}", f"conv{k}", bias=False) + batchnorm_rules(f"{prefix}.bn{k}", f"bn{k}")
+    if downsample:
+        rules += conv_rules(f"{prefix}.downsample.0", "downsample_conv", bias=False)
+        rules += batchnorm_rules(f"{prefix}.downsample.1", "downsample_bn")
+    return rules
+
+
+def torch_rules(arch: str) -> list[Rule]:
+    """torchvision `arch` state_dict keys -> this module's variables (num_batches_tracked has no counterpart)."""
+    model = ARCHS[arch]()
+    widens = model.layout[-1][1] != 1  # a Bottleneck's first block needs a downsample even without stride
+    rules = conv_rules("conv1", "conv1", bias=False) + batchnorm_rules("bn1", "bn1")
+    for i, blocks in enumerate(model.stage_sizes, 1):
+        for j in range(blocks):
+            downsample = j == 0 and (i > 1 or widens)
+            rules += nested((f"layer{i}", str(j)), _block_rules(f"layer{i}.{j}", model.layout, downsample))
+    return rules + linear_rules("fc", "fc")

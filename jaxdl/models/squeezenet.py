@@ -1,0 +1,109 @@
+"""SqueezeNet 1.0 and 1.1 exactly as torchvision, with the course's (Caffe) layer names.
+
+Named layers: conv1, relu1, pool1, fire2 ... fire9 with the max-pools named by position
+(1.0: pool1, pool4, pool8; 1.1: pool1, pool3, pool5), then conv10, relu10, avgpool10;
+the logits are avgpool10 flattened. All max-pools use torch's ceil_mode=True.
+"""
+
+from functools import partial
+
+import flax.linen as nn
+import jax.numpy as jnp
+
+from jaxdl.models.classic import module_step
+from jaxdl.models.layers import max_pool
+from jaxdl.models.named import Step, run_until
+from jaxdl.weights.rules import Rule, conv_rules, nested
+
+# Per version: conv1 (channels, kernel) and the stack after relu1: a pool name, or (fire name, squeeze, expand).
+VERSIONS = {
+    "1_0": (
+        (96, 7),
+        ("pool1", ("fire2", 16, 64), ("fire3", 16, 64), ("fire4", 32, 128), "pool4",
+         ("fire5", 32, 128), ("fire6", 48, 192), ("fire7", 48, 192), ("fire8", 64, 256), "pool8",
+         ("fire9", 64, 256)),
+    ),
+    "1_1": (
+        (64, 3),
+        ("pool1", ("fire2", 16, 64), ("fire3", 16, 64), "pool3", ("fire4", 32, 128), ("fire5", 32, 128), "pool5",
+         ("fire6", 48, 192), ("fire7", 48, 192), ("fire8", 64, 256), ("fire9", 64, 256)),
+    ),
+}  # fmt: skip
+
+# torchvision's init: Kaiming uniform for every conv but conv10, which is N(0, 0.01); biases 0.
+kaiming_uniform = nn.initializers.variance_scaling(2.0, "fan_in", "uniform")
+
+
+def conv(
+    features: int, kernel: int, name: str | None = None, stride: int = 1, padding: int = 0, init=kaiming_uniform
+) -> nn.Conv:
+    """A conv with bias and explicit symmetric padding, as torch.nn.Conv2d."""
+    return nn.Conv(features, (kernel, kernel), (stride, stride), ((padding, padding),) * 2, kernel_init=init, name=name)
+
+
+class Fire(nn.Module):
+    """Squeeze 1x1 + ReLU, then expand 1x1 and 3x3 (each + ReLU) concatenated on channels."""
+
+    squeeze: int
+    expand: int
+
+    @nn.compact
+    def __call__(self, x: jnp.ndarray) -> jnp.ndarray:
+        s = nn.relu(conv(self.squeeze, 1, "squeeze")(x))
+        e1 = nn.relu(conv(self.expand, 1, "expand1x1")(s))
+        e3 = nn.relu(conv(self.expand, 3, "expand3x3", padding=1)(s))
+        return jnp.concatenate([e1, e3], axis=-1)
+
+
+class SqueezeNet(nn.Module):
+    """torchvision's SqueezeNet on NHWC input; `layer=` returns that named activation and stops there."""
+
+    version: str
+    num_classes: int = 1000
+    dropout: float = 0.5
+
+    @nn.nowrap
+    def steps(self, train: bool) -> list[Step]:
+        """The named layers in forward order; step i is torchvision's `features.i` up to fire9."""
+        (channels, kernel), body = VERSIONS[self.version]
+        steps = [module_step("conv1", partial(conv, channels, kernel, stride=2)), ("relu1", nn.relu)]
+        for entry in body:
+            pool = (entry, partial(max_pool, window=3, stride=2, ceil_mode=True))
+            steps.append(pool if isinstance(entry, str) else module_step(entry[0], partial(Fire, *entry[1:])))
+        return steps + [
+            ("conv10", partial(self._classifier, train=train)),
+            ("relu10", nn.relu),
+            ("avgpool10", partial(jnp.mean, axis=(1, 2), keepdims=True)),
+        ]
+
+    @nn.nowrap
+    def _classifier(self, x: jnp.ndarray, train: bool) -> jnp.ndarray:
+        """torchvision's Dropout + final 1x1 conv (initialised N(0, 0.01))."""
+        x = nn.Dropout(self.dropout, deterministic=not train)(x)
+        return conv(self.num_classes, 1, "conv10", init=nn.initializers.normal(0.01))(x)
+
+    @nn.nowrap
+    def layer_names(self) -> tuple[str, ...]:
+        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
+        return tuple(name for name, _ in self.steps(train=False))
+
+    @nn.compact
+    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
+        """Logits (avgpool10 flattened) of an NHWC batch, or the activation named `layer`."""
+        out = run_until(x, self.steps(train), layer)
+        return out.reshape(out.shape[0], -1) if layer is None else out
+
+
+squeezenet1_0 = partial(SqueezeNet, version="1_0")
+squeezenet1_1 = partial(SqueezeNet, version="1_1")
+ARCHS = {"squeezenet1_0": squeezenet1_0, "squeezenet1_1": squeezenet1_1}
+
+
+def torch_rules(arch: str) -> list[Rule]:
+    """torchvision `arch` state_dict keys -> Flax variables: `features.i` is step i, `classifier.1` is conv10."""
+    rules = conv_rules("features.0", "conv1")
+    for i, name in enumerate(ARCHS[arch]().layer_names()):
+        if name.startswith("fire"):
+            parts = [r for part in ("squeeze", "expand1x1", "expand3x3") for r in conv_rules(f"features.{i}.{part}", part)]
+            rules += nested((name,), parts)
+    return rules + conv_rules("classifier.1", "conv10")
