@@ -1,0 +1,1 @@
+"""GANs of the course: DCGAN and conditional DCGAN trained with pure, jitted optax steps."""

@@ -1,0 +1,100 @@
+"""DCGAN (Radford et al. 2016) generator and discriminator, 32x32 or 64x64, optionally conditional.
+
+The course's 32x32 networks: G = convT(4ngf, k4 s1 p0) -> convT(2ngf) -> convT(ngf) -> convT(C) + tanh,
+D = conv(ndf, k4 s2 p1) -> conv(2ndf) -> conv(4ndf) -> conv(1, k4 s1 p0); 64x64 adds one block each.
+Conditional (cDCGAN): the one-hot label enters G as a second 1x1 "image" beside z and D as
+one-hot maps beside the image; each goes through its own first layer and the halves are concatenated.
+D returns logits (losses use log-sigmoids); `jax.nn.sigmoid` of them is D(x).
+"""
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from jaxdl.errors import JaxdlError
+
+DCGAN_INIT = nn.initializers.normal(0.02)
+
+
+def _bn_scale_init(key: jax.Array, shape, dtype=jnp.float32) -> jax.Array:
+    """DCGAN BatchNorm weight init N(1, 0.02)."""
+    return 1.0 + 0.02 * jax.random.normal(key, shape, dtype)
+
+
+def _blocks(image_size: int) -> int:
+    """Number of stride-2 blocks between 4x4 and the image (3 for 32x32, 4 for 64x64)."""
+    if image_size not in (32, 64):
+        raise JaxdlError(f"DCGAN image_size must be 32 or 64, got {image_size}")
+    return 3 if image_size == 32 else 4
+
+
+def conv_transpose(features: int, stride: int, padding: int, name: str) -> nn.ConvTranspose:
+    """PyTorch ConvTranspose2d(k=4, stride, padding, bias=False): flax pads the dilated input by k-1-p."""
+    pad = 4 - 1 - padding
+    return nn.ConvTranspose(features, (4, 4), strides=(stride, stride), padding=((pad, pad), (pad, pad)),
+                            transpose_kernel=True, use_bias=False, kernel_init=DCGAN_INIT, name=name)
+
+
+def conv(features: int, stride: int, padding: int, name: str) -> nn.Conv:
+    """PyTorch Conv2d(k=4, stride, padding, bias=False) with DCGAN init."""
+    return nn.Conv(features, (4, 4), strides=(stride, stride), padding=((padding, padding), (padding, padding)),
+                   use_bias=False, kernel_init=DCGAN_INIT, name=name)
+
+
+def batch_norm(train: bool, name: str) -> nn.BatchNorm:
+    """BatchNorm with PyTorch's defaults (momentum 0.1 == 0.9 here, eps 1e-5) and DCGAN init."""
+    return nn.BatchNorm(use_running_average=not train, momentum=0.9, epsilon=1e-5,
+                        scale_init=_bn_scale_init, name=name)
+
+
+class Generator(nn.Module):
+    """z (N, nz) [+ labels (N,)] -> images (N, S, S, channels) in [-1, 1]."""
+
+    image_size: int = 32
+    nz: int = 100
+    ngf: int = 32
+    channels: int = 1
+    num_classes: int = 0  # > 0: conditional
+
+    @nn.compact
+    def __call__(self, z: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
+        n = _blocks(self.image_size)
+        width = self.ngf * 2 ** (n - 1)
+        inputs = {"z": z}
+        if self.num_classes:
+            inputs["y"] = jax.nn.one_hot(labels, self.num_classes)
+        share = width // len(inputs)
+        branches = [
+            nn.relu(batch_norm(train, f"bn0_{key}")(conv_transpose(share, 1, 0, f"convT0_{key}")(v[:, None, None, :])))
+            for key, v in inputs.items()
+        ]
+        x = jnp.concatenate(branches, axis=-1)
+        for i in range(1, n):
+            x = conv_transpose(width // 2 ** i, 2, 1, f"convT{i}")(x)
+            x = nn.relu(batch_norm(train, f"bn{i}")(x))
+        return jnp.tanh(conv_transpose(self.channels, 2, 1, f"convT{n}")(x))
+
+
+class Discriminator(nn.Module):
+    """images (N, S, S, C) [+ labels (N,)] -> logits (N,) of "real"."""
+
+    image_size: int = 32
+    ndf: int = 32
+    num_classes: int = 0  # > 0: conditional
+
+    @nn.compact
+    def __call__(self, x: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
+        n = _blocks(self.image_size)
+        inputs = {"x": x}
+        if self.num_classes:
+            maps = jax.nn.one_hot(labels, self.num_classes)[:, None, None, :]
+            inputs["y"] = jnp.broadcast_to(maps, x.shape[:3] + (self.num_classes,))
+        share = self.ndf // len(inputs)
+        branches = [
+            nn.leaky_relu(batch_norm(train, f"bn0_{key}")(conv(share, 2, 1, f"conv0_{key}")(v)), 0.2)
+            for key, v in inputs.items()
+        ]
+        x = jnp.concatenate(branches, axis=-1)
+        for i in range(1, n):
+            x = nn.leaky_relu(batch_norm(train, f"bn{i}")(conv(self.ndf * 2**i, 2, 1, f"conv{i}")(x)), 0.2)
+        return conv(1, 1, 0, f"conv{n}")(x).reshape(-1)
