@@ -1,0 +1,25 @@
+"""15-Scene (Lazebnik et al., 2006), the course's transfer-learning data set: 4,485 grayscale scenes, 15 classes.
+
+The course distributes it pre-split (`root/{train,test}/<class>/*.jpg`, 100 training images
+per class); the original flat release (`root/<class>/*.jpg`) is split the standard way,
+100 random training images per class (seeded), the rest for test.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from jaxdl.data import image_folder
+from jaxdl.data.imagenet import Preprocessed
+
+TRAIN_PER_CLASS = 100
+
+Split = tuple[Preprocessed, np.ndarray]  # (lazy normalised images, int64 labels)
+
+
+def load(root: str | Path, size: int = 224, seed: int = 0, directory: str | Path | None = None) -> tuple[dict[str, Split], list[str]]:
+    """({"train"/"test": (images, labels)}, class names); `images` is a lazy sequence of size x size x 3
+    ImageNet-normalised float32 images, decoded and resized only when sliced."""
+    sources, classes = image_folder.load(root, TRAIN_PER_CLASS, seed, channels=1, directory=directory)
+    splits = {split: (Preprocessed(source, size, key="image"), image_folder.labels(source)) for split, source in sources.items()}
+    return splits, classes
