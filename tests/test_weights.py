@@ -194,3 +194,20 @@ def test_metadata_file_is_json_beside_the_orbax_checkpoint(files, tmp_path):
     out = convert_file("squeezenet1_1", files / "sq.npz", tmp_path / "ckpt")
     assert sorted(p.name for p in out.iterdir()) == ["jaxdl.json", "variables"]
     assert json.loads((out / "jaxdl.json").read_text())["source"] == "sq.npz"
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_real_imagenet_squeezenet_safetensors_classifies_the_course_images():
+    weights, images = SHARED / "weights/squeezenet1_0-imagenet-dc.safetensors", SHARED / "data/imagenet_val_25.npz"
+    if not (weights.is_file() and images.is_file()):
+        pytest.skip(f"real weights/images not found under {SHARED} (present in CI)")
+    data = np.load(images, allow_pickle=True)
+    x = ((data["X"] / 255.0 - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]).astype(np.float32)
+    logits = np.asarray(models.create("squeezenet1_0").apply(from_torchvision("squeezenet1_0", weights), x))
+    top5 = np.argsort(-logits, axis=1)[:, :5]
+    assert (top5[:, 0] == data["y"]).sum() == 14  # what torchvision's squeezenet1_0 gets with these weights
+    assert (top5 == data["y"][:, None]).any(axis=1).sum() == 19

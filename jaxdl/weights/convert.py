@@ -49,10 +49,22 @@ def check_keys(arch: str, rules: Sequence[Rule], state: dict, name: str) -> None
     raise WeightsError(f"{name}: does not match {arch}: " + "; ".join(problems))
 
 
+def classifier(rules: Sequence[Rule]) -> Rule:
+    """The rule of the classifier's weight: the last `.weight` (a Linear, or SqueezeNet's 1x1 conv)."""
+    return [r for r in rules if r.torch.endswith(".weight")][-1]
+
+
 def num_classes(rules: Sequence[Rule], state: dict) -> int:
-    """Output size of the classifier: the first axis of the last `.weight` (a Linear or a 1x1 conv)."""
-    classifier = [r.torch for r in rules if r.torch.endswith(".weight")][-1]
-    return int(state[classifier].shape[0])
+    """Output size of the classifier in a state_dict (first axis of its torch weight)."""
+    return int(state[classifier(rules).torch].shape[0])
+
+
+def classes_of(arch: str, variables: dict) -> int:
+    """Output size of the classifier in converted variables (last axis of its Flax kernel)."""
+    node = variables
+    for key in classifier(torch_rules(arch)).flax:
+        node = node[key]
+    return int(node.shape[-1])
 
 
 def abstract_variables(arch: str, classes: int, **options) -> dict[tuple[str, ...], jax.ShapeDtypeStruct]:
@@ -89,4 +101,5 @@ def convert_state_dict(arch: str, state: dict[str, np.ndarray], name: str = "sta
 
 def from_torchvision(arch: str, source: Source, **model_options) -> dict:
     """Flax variables of `arch` from a torchvision state_dict (.pth/.pt, .safetensors, .npz or mapping)."""
+    models.family(arch)  # an unknown arch fails before a large file is read
     return convert_state_dict(arch, read_state_dict(source), label(source), **model_options)

@@ -40,7 +40,8 @@ def download_file(url: str, dest: Path, sha256: str, timeout: float = 60.0) -> P
         os.replace(handle.name, dest)
     except (urllib.error.URLError, OSError) as err:
         os.unlink(handle.name)
-        raise WeightsError(f"cannot download {url}: {getattr(err, 'reason', err)}; put {dest.name} in {dest.parent} by hand") from err
+        reason = f"HTTP {err.code} {err.reason}" if isinstance(err, urllib.error.HTTPError) else getattr(err, "reason", err)
+        raise WeightsError(f"cannot download {url}: {reason}; put {dest.name} in {dest.parent} by hand") from err
     except BaseException:
         os.unlink(handle.name)
         raise

@@ -12,19 +12,18 @@ from pathlib import Path
 from jaxdl.errors import WeightsError
 from jaxdl.weights import manifest
 from jaxdl.weights.download import check_sha256, download_file
-from jaxdl.weights.convert import convert_state_dict, from_torchvision, num_classes, torch_rules
-from jaxdl.weights.sources import Source, label, read_state_dict, sha256_of
+from jaxdl.weights.convert import classes_of, from_torchvision
+from jaxdl.weights.sources import Source, sha256_of
 from jaxdl.weights.store import is_complete, load_variables, save
 
 
 def convert_file(arch: str, source: Source, out: str | os.PathLike, sha256: str | None = None, **options) -> Path:
     """Convert a torchvision state_dict and save it (Orbax + metadata) to `out`; returns `out`."""
-    state = read_state_dict(source)
-    variables = convert_state_dict(arch, state, label(source), **options)
+    variables = from_torchvision(arch, source, **options)
     is_file = not isinstance(source, Mapping)
     metadata = {
         "arch": arch,
-        "num_classes": num_classes(torch_rules(arch), state),
+        "num_classes": classes_of(arch, variables),
         "options": options,
         "source": Path(source).name if is_file else "state_dict",
         "source_sha256": (sha256 or sha256_of(source)) if is_file else None,
