@@ -15,7 +15,7 @@ from safetensors.numpy import save_file
 from jaxdl import models
 from jaxdl.errors import WeightsError
 from jaxdl.weights import convert_file, from_torchvision, load_variables, read_metadata, save
-from jaxdl.weights import store
+from jaxdl.weights import convert, store
 from parity import assert_close, randomize_bn_stats, to_torch
 
 
@@ -180,6 +180,14 @@ def test_missing_extra_and_misshapen_keys(squeeze):
         match=r"wrong shape for features\.0\.weight: got \(64, 3, 5, 5\) \(torch layout\), "
         r"expected \(3, 3, 3, 64\) in Flax layout \(params/conv1/kernel\)",
     ):
+        from_torchvision("squeezenet1_1", state)
+
+
+def test_a_key_map_that_misses_a_model_variable_is_a_bug_not_a_user_error(squeeze, monkeypatch):
+    rules = [r for r in convert.torch_rules("squeezenet1_1") if r.torch != "features.0.bias"]
+    monkeypatch.setattr(convert, "torch_rules", lambda arch: rules)
+    state = {k: v for k, v in squeeze[1].items() if k != "features.0.bias"}
+    with pytest.raises(RuntimeError, match=r"the squeezenet1_1 key map does not cover its model: \{\('params', 'conv1', 'bias'\)\}"):
         from_torchvision("squeezenet1_1", state)
 
 

@@ -171,3 +171,12 @@ def test_cli_errors_are_one_line_with_exit_code_2(env, capsys):
         code, out, err = run(capsys, *argv)
         assert code == 2 and out == "" and err.count("\n") == 1, (argv, err)
         assert err.startswith("jaxdl weights: error: ") and message in err
+
+
+def test_load_from_a_file_or_a_converted_folder(env, served):
+    from_file = load("squeezenet1_1", str(served[0] / FILE))
+    folder = jaxdl.weights.convert_file("squeezenet1_1", served[0] / FILE, env / "converted")
+    np.testing.assert_array_equal(load("squeezenet1_1", folder)["params"]["fire9"]["expand3x3"]["kernel"],
+                                  from_file["params"]["fire9"]["expand3x3"]["kernel"])
+    with pytest.raises(WeightsError, match=r"weights 'imagenet21k': not 'imagenet' nor an existing checkpoint folder or weights file"):
+        load("squeezenet1_1", "imagenet21k")

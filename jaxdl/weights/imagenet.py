@@ -16,8 +16,10 @@ from jaxdl.weights.convert import classes_of, from_torchvision
 from jaxdl.weights.sources import Source, sha256_of
 from jaxdl.weights.store import is_complete, load_variables, save
 
+PathLike = str | os.PathLike
 
-def convert_file(arch: str, source: Source, out: str | os.PathLike, sha256: str | None = None, **options) -> Path:
+
+def convert_file(arch: str, source: Source, out: PathLike, sha256: str | None = None, **options) -> Path:
     """Convert a torchvision state_dict and save it (Orbax + metadata) to `out`; returns `out`."""
     variables = from_torchvision(arch, source, **options)
     is_file = not isinstance(source, Mapping)
@@ -40,7 +42,9 @@ def _missing(item: manifest.Entry, directory: Path) -> WeightsError:
     )
 
 
-def fetch(arch: str, weights_dir=None, download: bool = True, base_url: str | None = None, manifest_path=None) -> Path:
+def fetch(
+    arch: str, weights_dir: PathLike | None = None, download: bool = True, base_url: str | None = None, manifest_path: PathLike | None = None
+) -> Path:
     """The converted checkpoint folder of `arch`'s ImageNet weights, creating it (and downloading) if needed."""
     item = manifest.entry(arch, manifest_path)
     directory = manifest.weights_dir(weights_dir)
@@ -63,7 +67,7 @@ def status(item: manifest.Entry, directory: Path) -> str:
     return "downloaded" if manifest.find_local(item, directory) else "missing"
 
 
-def load(arch: str, weights: str = "imagenet", weights_dir=None, download: bool = True, base_url: str | None = None) -> dict:
+def load(arch: str, weights: PathLike = "imagenet", weights_dir: PathLike | None = None, download: bool = True, base_url: str | None = None) -> dict:
     """Flax variables of `arch`: "imagenet" (torchvision's, cached), a converted folder, or a state_dict file."""
     if weights == "imagenet":
         return load_variables(fetch(arch, weights_dir, download, base_url), arch)
