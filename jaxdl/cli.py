@@ -6,7 +6,7 @@ import sys
 
 from jaxdl.errors import JaxdlError
 
-COMMANDS = ("info", "weights")
+COMMANDS = ("info", "weights", "transfer")
 
 
 def build_parser() -> argparse.ArgumentParser:

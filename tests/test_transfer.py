@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from PIL import Image
 from sklearn.model_selection import train_test_split
 
+from jaxdl.cli import main
 from jaxdl.errors import DataError, JaxdlError
 from jaxdl.features import cached, extract
 from jaxdl.transfer import l2_normalized, layer_sweep, svm_sweep
@@ -73,3 +75,41 @@ def test_cached_computes_once(tmp_path):
     again = cached(tmp_path / "f" / "squeezenet1_0-fire9-train.npy", compute)
     assert len(calls) == 1 and np.array_equal(first, again)
     assert sorted(p.name for p in (tmp_path / "f").iterdir()) == ["squeezenet1_0-fire9-train.npy"]
+
+
+def write_jpegs(folder, count, seed):
+    """`count` random grayscale 40x48 JPEGs in `folder`."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True)
+    for i in range(count):
+        Image.fromarray(rng.integers(0, 256, (40, 48), dtype=np.uint8)).save(folder / f"{i}.jpg")
+
+
+@pytest.mark.slow
+def test_transfer_command_writes_table_and_reuses_cached_features(tmp_path, monkeypatch, capsys):
+    for split, count in (("train", 4), ("test", 2)):
+        for c, name in enumerate(("coast", "forest")):
+            write_jpegs(tmp_path / "scenes" / split / name, count, seed=c)
+    monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
+    argv = ["transfer", "--root", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--weights", "random"]
+    argv += ["--layers", "fire2,fire3", "--C", "0.1,10", "--size", "64", "--out", str(tmp_path / "out")]
+    assert main(argv) == 0
+    table = (tmp_path / "out" / "svm.md").read_text()
+    assert table.splitlines()[0] == "| layer | C | train_acc | test_acc |" and len(table.splitlines()) == 6
+    cache = sorted(p.name for p in (tmp_path / "out" / "features").iterdir())
+    assert cache[0] == "scenes-squeezenet1_1-random-avg-64-fire2-test.npy" and len(cache) == 4
+    assert np.load(tmp_path / "out" / "features" / cache[0]).shape == (4, 128)
+    stamps = [p.stat().st_mtime_ns for p in (tmp_path / "out" / "features").iterdir()]
+    assert main(argv) == 0  # second run: features read back, not extracted
+    assert [p.stat().st_mtime_ns for p in (tmp_path / "out" / "features").iterdir()] == stamps
+    assert "2 classes, 8 train / 4 test images" in capsys.readouterr().out
+
+
+def test_transfer_command_rejects_unknown_layer(tmp_path, monkeypatch, capsys):
+    for split in ("train", "test"):
+        for c, name in enumerate(("a", "b")):
+            write_jpegs(tmp_path / "scenes" / split / name, 1, seed=c)
+    monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
+    argv = ["transfer", "--root", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--weights", "random", "--layers", "relu7"]
+    assert main(argv + ["--out", str(tmp_path / "out")]) == 2
+    assert "unknown layer 'relu7'; choose one of: conv1," in capsys.readouterr().err
