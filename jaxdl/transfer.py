@@ -56,7 +56,7 @@ def svm_sweep(
         raise JaxdlError("no C values to sweep")
     x_train, x_test = l2_normalized(train_feats), l2_normalized(test_feats)
     rows = []
-    for C in tqdm(Cs, desc="LinearSVC over C", leave=False):
+    for C in tqdm(Cs, desc="LinearSVC over C", leave=False, disable=None):  # None: no bar when not a terminal
         svm = LinearSVC(C=C).fit(x_train, train_labels)
         rows.append({"C": float(C), "train_acc": svm.score(x_train, train_labels), "test_acc": svm.score(x_test, test_labels)})
     return rows

@@ -1,0 +1,101 @@
+"""`jaxdl demo --out runs/demo`: a two-minute tour of jaxdl on real data shipped with scikit-learn.
+
+The demo is a list of small steps `step(args, state)`: each reads what earlier steps left
+in `state`, adds its results and writes its files under `--out`; more steps can be appended.
+Transfer learning: the 1,797 real 8x8 digits, upsampled to RGB, go through SqueezeNet
+(squeezenet1_0 with real ImageNet weights when ../shared/weights has them, else a random
+squeezenet1_1); features at three layers feed a linear SVM, next to a raw-pixel baseline.
+"""
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from jaxdl import models
+from jaxdl.data.digits import digits
+from jaxdl.data.imagenet import preprocess
+from jaxdl.features import extract
+from jaxdl.report import markdown_table, write_table
+from jaxdl.summary import layer_table
+from jaxdl.transfer import layer_sweep, svm_sweep, variables_for
+
+SIZE = 64  # digits are upsampled from 8x8 to SIZE x SIZE
+LAYERS = ("fire3", "fire6", "fire9")
+CS = (0.1, 1.0, 10.0)
+REAL_WEIGHTS = Path("weights") / "squeezenet1_0-imagenet-dc.safetensors"
+
+Step = Callable[[argparse.Namespace, dict], None]
+
+
+def shared_dirs() -> list[Path]:
+    """Where the course's shared data may be: next to the repository (CI layout) or next to the working directory."""
+    return [Path(__file__).resolve().parents[2].parent / "shared", Path.cwd().resolve().parent / "shared"]
+
+
+def real_weights() -> Path | None:
+    """The real squeezenet1_0 ImageNet weights file if one of the shared folders has it."""
+    return next((d / REAL_WEIGHTS for d in shared_dirs() if (d / REAL_WEIGHTS).is_file()), None)
+
+
+def digits_step(args: argparse.Namespace, state: dict) -> None:
+    """Real digits -> SIZE x SIZE RGB ImageNet-normalised images, split half/half per class with a seed."""
+    images, labels = digits()
+    inputs = np.stack([preprocess(image, SIZE) for image in images])
+    split = train_test_split(inputs, images.reshape(len(images), -1), labels, train_size=0.5, random_state=0, stratify=labels)
+    state["train"], state["test"], state["pixels_train"], state["pixels_test"], state["y_train"], state["y_test"] = split
+    print(f"digits: {len(state['train'])} train / {len(state['test'])} test images, {SIZE}x{SIZE} RGB")
+
+
+def network_step(args: argparse.Namespace, state: dict) -> None:
+    """squeezenet1_0 with real ImageNet weights if available, else a seeded random squeezenet1_1; its layer table."""
+    weights = real_weights()
+    arch = "squeezenet1_0" if weights else "squeezenet1_1"
+    state["network"] = f"{arch} ({'ImageNet' if weights else 'random'})"
+    state["model"] = models.create(arch)
+    state["variables"] = variables_for(state["model"], arch, str(weights) if weights else "random")
+    summary = layer_table(arch, SIZE)
+    write_table(summary, args.out / "model_summary")
+    print(f"{state['network']} weights from {weights or 'a seeded random init'}; layers on {SIZE}x{SIZE} inputs:")
+    print(markdown_table(summary), end="")
+
+
+def transfer_step(args: argparse.Namespace, state: dict) -> None:
+    """Average-pooled features at LAYERS -> L2 norm -> LinearSVC over CS, with raw pixels as the baseline."""
+    model, variables = state["model"], state["variables"]
+
+    def features_for(layer: str):
+        return tuple(extract(model, variables, state[s], layer, pool="avg", progress=False) for s in ("train", "test"))
+
+    pixels = svm_sweep(state["pixels_train"], state["y_train"], state["pixels_test"], state["y_test"], CS)
+    rows = [{"features": "raw pixels (8x8)", **row} for row in pixels]
+    for row in layer_sweep(features_for, LAYERS, state["y_train"], state["y_test"], CS):
+        rows.append({"features": f"{state['network']} {row.pop('layer')}", **row})
+    write_table(rows, args.out / "transfer_digits")
+    print(markdown_table(rows), end="")
+
+
+STEPS: list[tuple[str, Step]] = [("digits", digits_step), ("network", network_step), ("transfer", transfer_step)]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run every step in order, timing each; files go under --out."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    state: dict = {}
+    for name, step in STEPS:
+        start = time.perf_counter()
+        print(f"== {name}")
+        step(args, state)
+        print(f"   ({time.perf_counter() - start:.1f}s)")
+    print(f"results in {args.out}")
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add `demo`."""
+    parser = subparsers.add_parser("demo", help="a two-minute tour on embedded real data (transfer learning on digits)")
+    parser.add_argument("--out", type=Path, default=Path("runs/demo"), help="output folder (default runs/demo)")
+    parser.set_defaults(func=run)
