@@ -6,12 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from jaxdl import models
 from jaxdl.errors import JaxdlError
 from jaxdl.features import batch_size_for, extract, feature_fn
-from tiny_cnn import TinyCNN, tiny_setup
+from parity import assert_close
+from tiny_cnn import tiny_setup
 
 
 class LazyImages:
@@ -63,6 +67,38 @@ def test_stops_at_the_layer_without_later_parameters():
     assert got.shape == (3, 4)
     with pytest.raises(Exception, match="fc"):
         extract(model, without_fc, images, "fc", progress=False)
+
+
+def random_variables(model, size: int, without: tuple[str, ...] = ()) -> dict:
+    """Variables shaped by `jax.eval_shape(model.init)` (nothing compiled), random normal, minus the `without` params;
+    batch-norm variances are positive."""
+    shapes = jax.eval_shape(model.init, jax.random.key(0), jax.ShapeDtypeStruct((1, size, size, 3), jnp.float32))
+    rng = np.random.default_rng(0)
+    fill = lambda path, leaf: (np.abs if path[-1].key == "var" else np.asarray)(
+        rng.normal(0, 0.05, leaf.shape).astype(np.float32)
+    )
+    variables = jax.tree_util.tree_map_with_path(fill, shapes)
+    variables["params"] = {k: v for k, v in variables["params"].items() if k not in without}
+    return variables
+
+
+def test_vgg16_pool4_needs_no_fc_parameters():
+    model = models.create("vgg16")
+    variables = random_variables(model, 32, without=("fc6", "fc7", "fc8"))
+    images = np.random.default_rng(1).normal(size=(3, 32, 32, 3)).astype(np.float32)
+    got = extract(model, variables, images, "pool4", batch_size=2, progress=False)
+    assert got.shape == (3, 2, 2, 512)
+    assert_close(got, np.asarray(model.apply(variables, images, layer="pool4")), rel=1e-5)  # float32 summation order
+
+
+@pytest.mark.parametrize(("arch", "layer", "shape"), [("resnet18", "layer3", (4, 4, 256)), ("squeezenet1_1", "fire5", (7, 7, 256))])
+def test_real_architectures_match_one_apply(arch, layer, shape):
+    model = models.create(arch)
+    variables = random_variables(model, 64)
+    images = np.random.default_rng(2).normal(size=(5, 64, 64, 3)).astype(np.float32)
+    got = extract(model, variables, images, layer, batch_size=4, progress=False)
+    assert got.shape == (5, *shape)
+    assert_close(got, np.asarray(model.apply(variables, images, layer=layer)), rel=1e-5)
 
 
 def test_bad_layer_and_inputs_are_clear_errors():
