@@ -6,7 +6,7 @@ import sys
 
 from jaxdl.errors import JaxdlError
 
-COMMANDS = ("info", "weights", "transfer", "demo")
+COMMANDS = ("info", "weights", "transfer", "demo", "gan")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ import optax
 from tqdm.auto import trange
 
 from jaxdl.data.tfds_io import data_dir
+from jaxdl.gan.steps import prng_key
 from jaxdl.models.small import SmallCNN
 
 
@@ -28,7 +29,7 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, num_classes: int, e
                      batch_size: int = 64, seed: int = 0) -> dict:
     """Adam(1e-3) on softmax cross-entropy; returns the variables of a SmallCNN."""
     model, tx = SmallCNN(num_classes), optax.adam(1e-3)
-    params = model.init(jax.random.PRNGKey(seed), jnp.asarray(images[:1]))["params"]
+    params = jax.jit(model.init)(prng_key(seed), jnp.asarray(images[:1]))["params"]
     opt_state = tx.init(params)
 
     @jax.jit
@@ -51,9 +52,8 @@ def cached_classifier(images: np.ndarray, labels: np.ndarray, num_classes: int, 
                       seed: int = 0, cache_dir: str | Path | None = None) -> dict:
     """The classifier's variables: read from `cache_dir` (default <data dir>/jaxdl_scorers) or trained and written there."""
     path = Path(cache_dir or data_dir() / "jaxdl_scorers") / f"smallcnn_{_fingerprint(images, labels, epochs, seed)}.msgpack"
-    template = jax.tree_util.tree_map(np.asarray, SmallCNN(num_classes).init(jax.random.PRNGKey(0), images[:1]))
     if path.is_file():
-        return flax.serialization.from_bytes(template, path.read_bytes())
+        return flax.serialization.msgpack_restore(path.read_bytes())
     variables = train_classifier(images, labels, num_classes, epochs, seed=seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

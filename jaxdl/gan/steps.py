@@ -39,6 +39,11 @@ class GanState(struct.PyTreeNode):
     step: jax.Array
 
 
+def prng_key(seed: int) -> jax.Array:
+    """A key of the 'rbg' generator: XLA:CPU compiles its normal sampler ~6x faster than threefry's (1.4 s vs 9.2 s here)."""
+    return jax.random.key(seed, impl="rbg")
+
+
 def dcgan_adam(learning_rate: float = 2e-4, b1: float = 0.5) -> optax.GradientTransformation:
     """Adam as in the DCGAN paper (lr 2e-4, beta1 0.5): beta1 0.9 makes GAN training oscillate."""
     return optax.adam(learning_rate, b1=b1)
@@ -46,7 +51,7 @@ def dcgan_adam(learning_rate: float = 2e-4, b1: float = 0.5) -> optax.GradientTr
 
 def _player(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array, *inputs) -> Player:
     """Initialise one network on example inputs and its optimiser state."""
-    variables = model.init(key, *inputs, train=False)
+    variables = jax.jit(model.init, static_argnames="train")(key, *inputs, train=False)
     return Player(variables["params"], variables["batch_stats"], tx.init(variables["params"]))
 
 

@@ -8,7 +8,7 @@ continues bit-identically (batch order and keys derive from the seed, epoch and 
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -20,10 +20,11 @@ from tqdm.auto import tqdm
 from jaxdl import checkpoint
 from jaxdl.errors import JaxdlError
 from jaxdl.gan import figures
-from jaxdl.gan.data import GanData, load
+from jaxdl.gan.data import IDX_SETS, GanData, load
 from jaxdl.gan.quality import classifier_outputs, score_samples
 from jaxdl.gan.scorer import cached_classifier
-from jaxdl.gan.steps import GanState, dcgan_adam, generate, init_state, make_train_step, sample_inputs
+from jaxdl.gan.steps import (GanState, dcgan_adam, generate, init_state, make_train_step, prng_key,
+                              sample_inputs)
 from jaxdl.models.dcgan import Discriminator, Generator
 from jaxdl.report import write_table
 
@@ -42,7 +43,7 @@ class GanConfig:
     root: str | None = None
     conditional: bool = False
     loss: str = "nonsaturating"
-    image_size: int = 32
+    image_size: int | None = None  # None: 32 for digits/IDX sets, 64 for image folders (CelebA)
     nz: int = 100
     ngf: int = 32
     ndf: int = 32
@@ -123,12 +124,14 @@ def _write_figures(out: Path, history: dict, frames: list[Path]) -> None:
 
 def fit(config: GanConfig, data: GanData | None = None) -> dict:
     """Train (or resume) the configured GAN; returns the history {"steps": [...], "epochs": [...]}."""
+    if config.image_size is None:
+        config = replace(config, image_size=32 if config.data in ("digits", *IDX_SETS) else 64)
     data = data or load(config.data, config.image_size, config.root, seed=config.seed)
     out = Path(config.out)
     (out / "samples").mkdir(parents=True, exist_ok=True)
     g, d = networks(config, data.train.shape[-1], data.num_classes)
     g_tx = d_tx = dcgan_adam(config.lr, config.beta1)
-    key = jax.random.PRNGKey(config.seed)
+    key = prng_key(config.seed)
     mngr = checkpoint.manager(out / "checkpoints")
     state, _ = checkpoint.restore_latest(mngr, init_state(g, d, key, g_tx, d_tx))
     step = int(state.step)
