@@ -36,7 +36,7 @@ class TorchGenerator(nn.Module):
     def forward(self, z, labels=None):
         inputs = {"z": z}
         if self.num_classes:
-            inputs["y"] = nn.functional.one_hot(labels, self.num_classes).float()
+            inputs["y"] = nn.functional.one_hot(labels.long(), self.num_classes).float()
         x = torch.cat([torch.relu(getattr(self, f"bn0_{k}")(getattr(self, f"convT0_{k}")(v[:, :, None, None])))
                        for k, v in inputs.items()], 1)
         for i in range(1, self.n):
@@ -63,7 +63,7 @@ class TorchDiscriminator(nn.Module):
     def forward(self, x, labels=None):
         inputs = {"x": x}
         if self.num_classes:
-            maps = nn.functional.one_hot(labels, self.num_classes).float()[:, :, None, None]
+            maps = nn.functional.one_hot(labels.long(), self.num_classes).float()[:, :, None, None]
             inputs["y"] = maps.expand(-1, -1, x.shape[2], x.shape[3])
         h = torch.cat([nn.functional.leaky_relu(getattr(self, f"bn0_{k}")(getattr(self, f"conv0_{k}")(v)), 0.2)
                        for k, v in inputs.items()], 1)
