@@ -40,12 +40,11 @@ def save_gif(frames: Sequence[Path], path: Path, ms_per_frame: int = 500) -> Pat
 def plot_curves(rows: Sequence[dict], x: str, ys: Sequence[str], path: Path, title: str, smooth: int = 1) -> Path:
     """Line plot of columns `ys` of `rows` against `x` (moving average over `smooth` points), saved as PNG."""
     fig, ax = plt.subplots(figsize=(7, 4))
-    xs = np.array([row[x] for row in rows])
     for y in ys:
-        values = np.array([row[y] for row in rows if y in row], float)
-        if len(values) >= smooth:
-            values = np.convolve(values, np.ones(smooth) / smooth, mode="valid")
-            ax.plot(xs[smooth - 1:smooth - 1 + len(values)], values, label=y)
+        points = np.array([(row[x], row[y]) for row in rows if y in row], float).reshape(-1, 2)
+        if len(points) >= smooth:
+            values = np.convolve(points[:, 1], np.ones(smooth) / smooth, mode="valid")
+            ax.plot(points[smooth - 1:, 0], values, label=y)
     ax.set_xlabel(x)
     ax.set_title(title)
     ax.legend()

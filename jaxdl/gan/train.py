@@ -21,7 +21,7 @@ from jaxdl import checkpoint
 from jaxdl.errors import JaxdlError
 from jaxdl.gan import figures
 from jaxdl.gan.data import IDX_SETS, GanData, load
-from jaxdl.gan.quality import classifier_outputs, score_samples
+from jaxdl.gan.quality import classifier_outputs, frechet_distance, score_samples
 from jaxdl.gan.scorer import cached_classifier
 from jaxdl.gan.steps import (GanState, dcgan_adam, generate, init_state, make_train_step, prng_key,
                               sample_inputs)
@@ -143,6 +143,9 @@ def fit(config: GanConfig, data: GanData | None = None) -> dict:
     scorer = cached_classifier(data.train, data.train_labels, data.num_classes, config.scorer_epochs, config.seed) \
         if data.num_classes else None
     real_features = classifier_outputs(scorer, data.held_out)[0] if scorer else None
+    # The floor of the Fréchet distance: real training images against the held-out ones, same count as samples.
+    floor = frechet_distance(classifier_outputs(scorer, data.train[:config.eval_samples])[0], real_features) \
+        if scorer else None
     grid_z, grid_labels = fixed_inputs(g, jax.random.fold_in(key, 1))
     (out / "config.json").write_text(json.dumps(asdict(config), indent=1))
     for epoch in range(step // per_epoch, config.epochs):
@@ -163,7 +166,7 @@ def fit(config: GanConfig, data: GanData | None = None) -> dict:
         row = {"epoch": epoch + 1, "step": step, "d_loss": metrics["d_loss"], "g_loss": metrics["g_loss"]}
         if scorer:
             samples, conditioning = sample(g, state, jax.random.fold_in(key, 0), config.eval_samples)
-            row.update(score_samples(scorer, samples, conditioning, real_features, data.num_classes))
+            row.update(score_samples(scorer, samples, conditioning, real_features, data.num_classes), frechet_real=floor)
         history["epochs"].append(row)
         checkpoint.save(mngr, step, state)
         (out / "history.json").write_text(json.dumps(history))

@@ -1,0 +1,40 @@
+"""Per-epoch GAN quality of one or more `jaxdl gan` runs: one table and one plot (Fréchet distance, conditional accuracy).
+
+    jaxdl gan --data digits --conditional --epochs 40 --out runs/gan_digits_cond
+    python scripts/gan_quality.py runs/gan_digits_cond runs/gan_mnist_cond --out runs/gan_quality
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+from jaxdl.gan.figures import plot_curves
+from jaxdl.report import write_table
+
+COLUMNS = ("epoch", "step", "d_loss", "g_loss", "frechet", "frechet_real", "modes", "cond_acc")
+
+
+def run_rows(run: Path) -> list[dict]:
+    """The per-epoch rows of one run (from its history.json), labelled with the run's folder name."""
+    epochs = json.loads((run / "history.json").read_text())["epochs"]
+    return [{"run": run.name, **{k: row[k] for k in COLUMNS if k in row}} for row in epochs]
+
+
+def main() -> None:
+    """Collect the runs, write <out>/gan_quality.{md,csv} and one plot per score."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="+", type=Path, help="output folders of `jaxdl gan`")
+    parser.add_argument("--out", type=Path, default=Path("runs/gan_quality"))
+    args = parser.parse_args()
+    per_run = {run.name: run_rows(run) for run in args.runs}
+    md, _ = write_table([row for rows in per_run.values() for row in rows], args.out / "gan_quality")
+    for score in ("frechet", "cond_acc"):
+        series = [{"epoch": r["epoch"], name: r[score]} for name, rows in per_run.items() for r in rows if score in r]
+        if series:
+            series.sort(key=lambda r: r["epoch"])
+            plot_curves(series, "epoch", list(per_run), args.out / f"{score}.png", f"{score} per epoch")
+    print(md.read_text())
+
+
+if __name__ == "__main__":
+    main()
