@@ -60,11 +60,7 @@ class VGG(nn.Module):
         return run_until(x, self.steps(train), layer)
 
 
-def _arch(depth: int, batch_norm: bool) -> partial:
-    return partial(VGG, stages=STAGES[depth], batch_norm=batch_norm)
-
-
-ARCHS = {f"vgg{d}{'_bn' * bn}": _arch(d, bn) for d in STAGES for bn in (False, True)}
+ARCHS = {f"vgg{d}{'_bn' * bn}": partial(VGG, stages=STAGES[d], batch_norm=bn) for d in STAGES for bn in (False, True)}
 
 
 def torch_rules(arch: str) -> list[Rule]:
