@@ -6,12 +6,17 @@ import sys
 
 from jaxdl.errors import JaxdlError
 
+DESCRIPTION = (
+    "The practical works of a graduate deep-learning course in JAX/Flax: ImageNet CNNs with "
+    "torchvision weights, transfer learning, domain adaptation (DANN) and GANs. "
+    "`jaxdl COMMAND --help` tells more."
+)
 COMMANDS = ("info", "weights", "transfer", "demo", "gan")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser; each command module adds its own subparser."""
-    parser = argparse.ArgumentParser(prog="jaxdl", description=__doc__.splitlines()[0].split(": ", 1)[1])
+    parser = argparse.ArgumentParser(prog="jaxdl", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"jaxdl.commands.{name}").register(sub)
