@@ -6,6 +6,7 @@ w.r.t. the fake images (through the updated D) is pulled back to G's parameters.
 Randomness (z, fake labels) comes only from the explicit `key`; the state is donated.
 """
 
+import functools
 from collections.abc import Callable
 
 import flax.linen as nn
@@ -44,6 +45,7 @@ def prng_key(seed: int) -> jax.Array:
     return jax.random.key(seed, impl="rbg")
 
 
+@functools.cache  # equal settings -> the same object, so jitted steps built from it are reused, not recompiled
 def dcgan_adam(learning_rate: float = 2e-4, b1: float = 0.5) -> optax.GradientTransformation:
     """Adam as in the DCGAN paper (lr 2e-4, beta1 0.5): beta1 0.9 makes GAN training oscillate."""
     return optax.adam(learning_rate, b1=b1)
@@ -51,10 +53,11 @@ def dcgan_adam(learning_rate: float = 2e-4, b1: float = 0.5) -> optax.GradientTr
 
 def _player(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array, *inputs) -> Player:
     """Initialise one network on example inputs and its optimiser state."""
-    variables = jax.jit(model.init, static_argnames="train")(key, *inputs, train=False)
+    variables = model.init(key, *inputs, train=False)
     return Player(variables["params"], variables["batch_stats"], tx.init(variables["params"]))
 
 
+@functools.partial(jax.jit, static_argnums=(0, 1, 3, 4))
 def init_state(g: Generator, d: Discriminator, key: jax.Array, g_tx: optax.GradientTransformation,
                d_tx: optax.GradientTransformation) -> GanState:
     """Fresh DCGAN-initialised players for images of d's size with g's channel count."""
@@ -72,6 +75,7 @@ def sample_inputs(g: Generator, key: jax.Array, n: int) -> tuple[jax.Array, jax.
     return jax.random.normal(z_key, (n, g.nz)), labels
 
 
+@functools.partial(jax.jit, static_argnums=0)
 def generate(g: Generator, player: Player, z: jax.Array, labels: jax.Array | None = None) -> jax.Array:
     """Samples in eval mode (BatchNorm running statistics), images in [-1, 1]."""
     return g.apply({"params": player.params, "batch_stats": player.batch_stats}, z, labels, train=False)
@@ -84,6 +88,7 @@ def _train_forward(model: nn.Module, params: dict, batch_stats: dict, *inputs) -
     return out, updated["batch_stats"]
 
 
+@functools.cache  # one compiled step per (networks, optimisers, loss) in a process
 def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransformation,
                     d_tx: optax.GradientTransformation, g_loss: str = "nonsaturating") -> Callable:
     """`train_step(state, images, labels, key) -> (state, metrics)`, jitted with the state donated."""

@@ -84,10 +84,9 @@ def interpolation_inputs(g: Generator, key: jax.Array, steps: int = GRID_COLUMNS
     return z, (jnp.repeat(jnp.arange(rows), steps) if g.num_classes else None)
 
 
-def sample(g: Generator, state: GanState, key: jax.Array, n: int, batch: int = 500) -> tuple[np.ndarray, np.ndarray | None]:
-    """n eval-mode samples (and their conditioning labels), generated in batches."""
+def sample(run, state: GanState, g: Generator, key: jax.Array, n: int, batch: int = 500) -> tuple[np.ndarray, np.ndarray | None]:
+    """n eval-mode samples (and their conditioning labels) from the jitted generator `run`, in batches."""
     z, labels = sample_inputs(g, key, n)
-    run = jax.jit(partial(generate, g))
     images = [np.asarray(run(state.g, z[i:i + batch], None if labels is None else labels[i:i + batch]))
               for i in range(0, n, batch)]
     return np.concatenate(images), None if labels is None else np.asarray(labels)
@@ -136,7 +135,7 @@ def fit(config: GanConfig, data: GanData | None = None) -> dict:
     state, _ = checkpoint.restore_latest(mngr, init_state(g, d, key, g_tx, d_tx))
     step = int(state.step)
     history = _history(out / "history.json", step)
-    train_step = make_train_step(g, d, g_tx, d_tx, config.loss)
+    train_step, run = make_train_step(g, d, g_tx, d_tx, config.loss), partial(generate, g)
     per_epoch = len(data.train) // config.batch_size
     if per_epoch == 0:
         raise JaxdlError(f"{len(data.train)} training images make no batch of {config.batch_size}; lower --batch-size")
@@ -161,17 +160,17 @@ def fit(config: GanConfig, data: GanData | None = None) -> dict:
             history["steps"].append({"step": step, **metrics})
             bar.set_postfix(D=f"{metrics['d_loss']:.3f}", G=f"{metrics['g_loss']:.3f}",
                             Dx=f"{metrics['d_real']:.2f}", DGz=f"{metrics['d_fake']:.2f}")
-        grid = np.asarray(generate(g, state.g, grid_z, grid_labels))
+        grid = np.asarray(run(state.g, grid_z, grid_labels))
         figures.save_png(figures.image_grid(grid, GRID_COLUMNS), out / "samples" / f"epoch_{epoch + 1:03d}.png")
         row = {"epoch": epoch + 1, "step": step, "d_loss": metrics["d_loss"], "g_loss": metrics["g_loss"]}
         if scorer:
-            samples, conditioning = sample(g, state, jax.random.fold_in(key, 0), config.eval_samples)
+            samples, conditioning = sample(run, state, g, jax.random.fold_in(key, 0), config.eval_samples)
             row.update(score_samples(scorer, samples, conditioning, real_features, data.num_classes), frechet_real=floor)
         history["epochs"].append(row)
         checkpoint.save(mngr, step, state)
         (out / "history.json").write_text(json.dumps(history))
         _write_figures(out, history, sorted((out / "samples").glob("epoch_*.png")))
     z, labels = interpolation_inputs(g, jax.random.fold_in(key, 0xC0FFEE))
-    figures.save_png(figures.image_grid(np.asarray(generate(g, state.g, z, labels)), GRID_COLUMNS),
+    figures.save_png(figures.image_grid(np.asarray(run(state.g, z, labels)), GRID_COLUMNS),
                      out / "interpolation.png")
     return history
