@@ -11,7 +11,7 @@ DESCRIPTION = (
     "torchvision weights, transfer learning, domain adaptation (DANN) and GANs. "
     "`jaxdl COMMAND --help` tells more."
 )
-COMMANDS = ("info", "weights", "transfer", "demo", "gan")
+COMMANDS = ("info", "weights", "transfer", "demo", "gan", "dann")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,63 @@
+"""Digit domains as the network sees them (float32 N,32,32,3 in [0,1]), named by CLI specs, with input checks.
+
+Spec: `digits`, `digits-m`, `idx:DIR`, `idx-m:DIR` (blended with --photos), `mnist-m:DIR` (published files),
+optionally sliced as `SPEC[START:STOP]` to keep index ranges of index-aligned domains disjoint.
+"""
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from jaxdl.data.digits import digits, digits_m, embedded_photos
+from jaxdl.data.idx import idx_dataset
+from jaxdl.data.mnist_m import SIZE, blended_dataset, load_photos, load_published, resize
+from jaxdl.errors import DataError
+
+_SPEC = re.compile(r"^(?P<kind>[a-z-]+)(?::(?P<path>.+?))?(?:\[(?P<start>\d*):(?P<stop>\d*)\])?$")
+
+
+def as_domain(images: np.ndarray, labels: np.ndarray, num_classes: int = 10, name: str = "domain") -> tuple[np.ndarray, np.ndarray]:
+    """uint8 gray or RGB images -> float32 N,32,32,3 in [0,1] (gray channel repeated); labels checked to lie in range."""
+    if len(images) == 0:
+        raise DataError(f"{name}: no images")
+    if images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] not in (1, 3)):
+        raise DataError(f"{name}: images must be N,H,W or N,H,W,{{1,3}}, got shape {images.shape}")
+    labels = np.asarray(labels, np.int64)
+    if labels.shape != (len(images),) or labels.min() < 0 or labels.max() >= num_classes:
+        raise DataError(f"{name}: labels must be {len(images)} integers in [0, {num_classes}), got shape {labels.shape} range "
+                        f"[{labels.min()}, {labels.max()}]")
+    x = resize(images, SIZE).astype(np.float32) / 255.0
+    x = x[..., None] if x.ndim == 3 else x
+    return np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x, labels
+
+
+def check_pair(source: np.ndarray, target: np.ndarray) -> None:
+    """Both domains must have the same image size and channel count (the network's input is shared)."""
+    if source.shape[1:] != target.shape[1:]:
+        raise DataError(f"source images {source.shape[1:]} and target images {target.shape[1:]} differ in size or channels")
+
+
+def load(spec: str, photos: str | Path | None = None, seed: int = 0, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
+    """(images uint8, labels) of a domain spec (see module docstring), sliced if it ends with [start:stop]."""
+    match = _SPEC.match(spec)
+    if not match:
+        raise DataError(f"bad domain spec {spec!r}; expected digits, digits-m, idx:DIR, idx-m:DIR or mnist-m:DIR, optionally [a:b]")
+    kind, path = match["kind"], match["path"]
+    if kind in ("idx", "idx-m", "mnist-m") and not path:
+        raise DataError(f"domain spec {spec!r} needs a folder: {kind}:DIR")
+    if kind == "digits":
+        images, labels = digits()
+    elif kind == "digits-m":
+        images, labels = digits_m(seed) if photos is None else blended_dataset("digits", *digits(), load_photos(photos), seed)
+    elif kind == "idx":
+        images, labels = idx_dataset(path, split)
+    elif kind == "idx-m":
+        images, labels = blended_dataset(Path(path).name + f"_{split}", *idx_dataset(path, split),
+                                         embedded_photos() if photos is None else load_photos(photos), seed)
+    elif kind == "mnist-m":
+        images, labels = load_published(path, split)
+    else:
+        raise DataError(f"unknown domain kind {kind!r} in {spec!r}")
+    start, stop = int(match["start"] or 0), int(match["stop"] or len(images))
+    return images[start:stop], labels[start:stop]
