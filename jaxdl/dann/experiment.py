@@ -1,0 +1,41 @@
+"""Multi-seed comparisons of DANN and its baselines (the README tables and the lam ablation)."""
+
+import numpy as np
+
+from jaxdl.dann import domains
+from jaxdl.dann.train import accuracy, fit
+
+Arrays = tuple[np.ndarray, np.ndarray]
+
+
+def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None):
+    """((source train, source test), (target train, target test)) of two domain specs, last `eval_fraction` held out."""
+    parts = []
+    for spec in (source_spec, target_spec):
+        x, y = domains.as_domain(*domains.load(spec, photos), name=spec)
+        cut = len(x) - int(round(len(x) * eval_fraction))
+        parts.append(((x[:cut], y[:cut]), (x[cut:], y[cut:])))
+    domains.check_pair(parts[0][0][0], parts[1][0][0])
+    return parts
+
+
+def compare(source: tuple[Arrays, Arrays], target: tuple[Arrays, Arrays], methods, seeds, **fit_options) -> list[dict]:
+    """One row per (method, seed): source and target test accuracy in %."""
+    rows = []
+    for seed in seeds:
+        for method in methods:
+            state, _ = fit(method, source[0], target[0], seed=seed, **fit_options)
+            rows.append({"method": method, "seed": seed, "source acc %": 100 * accuracy(state.params, source[1]),
+                         "target acc %": 100 * accuracy(state.params, target[1])})
+    return rows
+
+
+def summarise(rows: list[dict], key: str = "method") -> list[dict]:
+    """Mean ± sd over seeds of each `key` value's accuracies, in first-seen order."""
+    out = []
+    for value in dict.fromkeys(r[key] for r in rows):
+        group = [r for r in rows if r[key] == value]
+        cell = {k: f"{np.mean([r[k] for r in group]):.1f} ± {np.std([r[k] for r in group]):.1f}"
+                for k in ("source acc %", "target acc %")}
+        out.append({key: value, "seeds": len(group), **cell})
+    return out
