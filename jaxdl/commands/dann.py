@@ -10,17 +10,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
-from jaxdl.dann import domains  # noqa: E402
+from jaxdl.dann.experiment import prepare  # noqa: E402
 from jaxdl.dann.step import METHODS  # noqa: E402
 from jaxdl.dann.train import accuracy, fit, predict  # noqa: E402
-from jaxdl.errors import JaxdlError  # noqa: E402
 from jaxdl.report import write_table  # noqa: E402
 
 
 def register(subparsers) -> None:
     """Add the `dann` subcommand."""
     p = subparsers.add_parser("dann", help="domain adaptation (DANN, Ganin & Lempitsky 2015) and baselines")
-    p.add_argument("--source", default="digits[0:900]", help="labelled source domain spec (see jaxdl.dann.domains)")
+    p.add_argument("--source", default="digits[0:900]", help="labelled source domain spec: digits, digits-m, idx:DIR, idx-m:DIR, mnist-m:DIR, optionally [a:b]")
     p.add_argument("--target", default="digits-m[900:1797]", help="target domain spec; its labels are used only to evaluate "
                    "(and by target-only)")
     p.add_argument("--method", nargs="+", default=["source-only", "dann"], choices=METHODS)
@@ -34,14 +33,6 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="runs/dann", help="output folder (table, curves, embedding, checkpoints)")
     p.set_defaults(func=run)
-
-
-def _split(data: tuple[np.ndarray, np.ndarray], fraction: float):
-    """(train part, held-out last `fraction`) of a domain, in index order."""
-    cut = len(data[0]) - int(round(len(data[0]) * fraction))
-    if cut <= 0 or cut >= len(data[0]):
-        raise JaxdlError(f"--eval-fraction {fraction} leaves no training or no evaluation images of {len(data[0])}")
-    return (data[0][:cut], data[1][:cut]), (data[0][cut:], data[1][cut:])
 
 
 def plot_curves(histories: dict[str, list[dict]], path: Path) -> None:
@@ -75,10 +66,8 @@ def plot_embedding(features: dict[str, tuple[np.ndarray, np.ndarray]], path: Pat
 
 def run(args: argparse.Namespace) -> int:
     """Train each method, write table.md/.csv, curves.png, embedding.png under --out; print the table."""
-    source = domains.as_domain(*domains.load(args.source, args.photos, args.seed, args.split), name=args.source)
-    target = domains.as_domain(*domains.load(args.target, args.photos, args.seed, args.split), name=args.target)
-    domains.check_pair(source[0], target[0])
-    (src_train, src_test), (tgt_train, tgt_test) = _split(source, args.eval_fraction), _split(target, args.eval_fraction)
+    (src_train, src_test), (tgt_train, tgt_test) = prepare(args.source, args.target, args.eval_fraction, args.photos,
+                                                           args.seed, args.split)
     out = Path(args.out)
     rows, histories, features = [], {}, {}
     for method in args.method:

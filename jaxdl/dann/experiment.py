@@ -4,16 +4,19 @@ import numpy as np
 
 from jaxdl.dann import domains
 from jaxdl.dann.train import accuracy, fit
+from jaxdl.errors import DataError
 
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
-def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None):
+def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None, seed: int = 0, split: str = "test"):
     """((source train, source test), (target train, target test)) of two domain specs, last `eval_fraction` held out."""
     parts = []
     for spec in (source_spec, target_spec):
-        x, y = domains.as_domain(*domains.load(spec, photos), name=spec)
+        x, y = domains.as_domain(*domains.load(spec, photos, seed, split), name=spec)
         cut = len(x) - int(round(len(x) * eval_fraction))
+        if cut <= 0 or cut >= len(x):
+            raise DataError(f"eval fraction {eval_fraction} leaves no training or no evaluation images of {len(x)} in {spec}")
         parts.append(((x[:cut], y[:cut]), (x[cut:], y[cut:])))
     domains.check_pair(parts[0][0][0], parts[1][0][0])
     return parts
