@@ -9,10 +9,15 @@ from jaxdl.errors import DataError
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
-def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None, seed: int = 0, split: str = "test"):
-    """((source train, source test), (target train, target test)) of two domain specs, last `eval_fraction` held out."""
+def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None, seed: int = 0, split: str = "test",
+            source_eval_fraction: float | None = None):
+    """((source train, source test), (target train, target test)) of two domain specs, last fraction of each held out.
+
+    `source_eval_fraction` (default: `eval_fraction`) lets a small source keep most images for training.
+    """
     parts = []
-    for spec in (source_spec, target_spec):
+    fractions = (eval_fraction if source_eval_fraction is None else source_eval_fraction, eval_fraction)
+    for spec, eval_fraction in zip((source_spec, target_spec), fractions):
         x, y = domains.as_domain(*domains.load(spec, photos, seed, split), name=spec)
         cut = len(x) - int(round(len(x) * eval_fraction))
         if cut <= 0 or cut >= len(x):
