@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from jaxdl.xla import YNN_CONV
+
 TARGETS = ("vgg16:relu7", "resnet50:avgpool", "alexnet:relu7")
 # XLA's defaults, and convolutions handed to the YNNPACK library (measured faster on x86 CPUs here).
-YNN_CONV = "--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_INDIVIDUAL_CONVOLUTION"
 XLA_VARIANTS = ("", YNN_CONV)
 
 
