@@ -117,6 +117,7 @@ def test_real_scene15_layout(tmp_path):
     (train, train_labels), (test, test_labels) = splits["train"], splits["test"]
     assert (len(train), len(test)) == (1500, 2985)
     assert np.bincount(train_labels).tolist() == [100] * 15
+    assert np.bincount(test_labels, minlength=15).min() > 0, "every class appears in the test split"
     batch = test[:4]
     assert batch.shape == (4, 224, 224, 3) and abs(float(batch.mean())) < 2.5
 

@@ -7,11 +7,10 @@ avgpool (adaptive 6x6), fc6, relu6, fc7, relu7, fc8. `pooling='avg'|'lp'` swaps 
 from functools import partial
 
 import flax.linen as nn
-import jax.numpy as jnp
 
 from jaxdl.models import classic
 from jaxdl.models.layers import adaptive_avg_pool, pool_layer
-from jaxdl.models.named import Step, run_until
+from jaxdl.models.named import NamedNetwork, Step, module_step
 from jaxdl.weights.rules import Rule
 
 # (features, kernel, stride, padding, pooled afterwards) of conv1..conv5.
@@ -19,7 +18,7 @@ CONVS = ((64, 11, 4, 2, True), (192, 5, 1, 2, True), (384, 3, 1, 1, False), (256
 DROPOUT_BEFORE = ("fc6", "fc7")  # torchvision: Dropout, Linear, ReLU, Dropout, Linear, ReLU, Linear
 
 
-class AlexNet(nn.Module):
+class AlexNet(NamedNetwork):
     """torchvision AlexNet ("One weird trick" variant): 5 convs, 3 max-pools 3x3/2, the fc head."""
 
     num_classes: int = 1000
@@ -33,21 +32,11 @@ class AlexNet(nn.Module):
         steps: list[Step] = []
         for i, (width, kernel, stride, padding, pooled) in enumerate(CONVS, 1):
             conv = partial(nn.Conv, width, (kernel, kernel), strides=stride, padding=padding)
-            steps += [classic.module_step(f"conv{i}", conv), (f"relu{i}", nn.relu)]
+            steps += [module_step(f"conv{i}", conv), (f"relu{i}", nn.relu)]
             if pooled:
                 steps.append((f"pool{i}", pool))
         steps.append(("avgpool", partial(adaptive_avg_pool, out_hw=(6, 6))))
         return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train)
-
-    @nn.nowrap
-    def layer_names(self) -> tuple[str, ...]:
-        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
-        return tuple(name for name, _ in self.steps(train=False))
-
-    @nn.compact
-    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
-        """Logits of an NHWC batch, or the activation named `layer` (later layers are not computed)."""
-        return run_until(x, self.steps(train), layer)
 
 
 ARCHS = {"alexnet": AlexNet}

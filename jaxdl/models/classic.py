@@ -4,7 +4,7 @@ The layers are named steps (see named.py). Because `features.i` of the torchvisi
 state_dict is exactly step i, the key map follows from the layer names alone.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import flax.linen as nn
 import jax.numpy as jnp
@@ -13,11 +13,6 @@ from jaxdl.models.named import Step
 from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules, flattened_linear_kernel, linear_kernel, linear_rules
 
 FCS = ("fc6", "fc7", "fc8")
-
-
-def module_step(name: str, factory: Callable[..., nn.Module]) -> Step:
-    """A step that builds the Flax submodule `factory(name=name)` when it runs (inside the model's __call__)."""
-    return name, lambda x: factory(name=name)(x)
 
 
 def fc_step(name: str, features: int, dropout: float, train: bool) -> Step:

@@ -7,6 +7,7 @@ pool5 is computed, which keeps feature extraction and input gradients cheap.
 
 from collections.abc import Callable, Sequence
 
+import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.errors import JaxdlError
@@ -28,3 +29,27 @@ def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | None = None) -
         if name == layer:
             break
     return x
+
+
+def module_step(name: str, factory: Callable[..., nn.Module]) -> Step:
+    """A step that builds the Flax submodule `factory(name=name)` when it runs (inside the model's __call__)."""
+    return name, lambda x: factory(name=name)(x)
+
+
+class NamedNetwork(nn.Module):
+    """Base of the ImageNet models: a subclass lists its layers in `steps(train)`; naming and stopping follow."""
+
+    @nn.nowrap
+    def steps(self, train: bool) -> list[Step]:
+        """The named layers in forward order (submodules are built lazily when a step runs)."""
+        raise NotImplementedError
+
+    @nn.nowrap
+    def layer_names(self) -> tuple[str, ...]:
+        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
+        return tuple(name for name, _ in self.steps(train=False))
+
+    @nn.compact
+    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
+        """Logits of an NHWC batch, or the activation named `layer` (later layers are not computed)."""
+        return run_until(x, self.steps(train), layer)

@@ -11,9 +11,8 @@ from functools import partial
 import flax.linen as nn
 import jax.numpy as jnp
 
-from jaxdl.models.classic import module_step
 from jaxdl.models.layers import max_pool
-from jaxdl.models.named import Step, run_until
+from jaxdl.models.named import NamedNetwork, Step, module_step
 from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules, linear_rules, nested
 
 # A block's conv chain as (kernel size, width as a multiple of `planes`); the first 3x3 conv strides.
@@ -76,7 +75,7 @@ class Stage(nn.Module):
         return x
 
 
-class ResNet(nn.Module):
+class ResNet(NamedNetwork):
     """torchvision's ResNet on NHWC input; `layer=` returns that named activation and stops there."""
 
     stage_sizes: Sequence[int]
@@ -101,16 +100,6 @@ class ResNet(nn.Module):
         """torchvision's `layer{i}`: 64, 128, 256, 512 planes; every stage but the first strides 2."""
         stride = 1 if i == 1 else 2
         return Stage(64 * 2 ** (i - 1), self.stage_sizes[i - 1], stride, self.layout, name=f"layer{i}")(x, train)
-
-    @nn.nowrap
-    def layer_names(self) -> tuple[str, ...]:
-        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
-        return tuple(name for name, _ in self.steps(train=False))
-
-    @nn.compact
-    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
-        """Logits of an NHWC batch, or the activation named `layer` (later layers are not computed)."""
-        return run_until(x, self.steps(train), layer)
 
 
 resnet18 = partial(ResNet, stage_sizes=(2, 2, 2, 2), layout=BASIC)

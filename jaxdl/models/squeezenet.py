@@ -10,9 +10,8 @@ from functools import partial
 import flax.linen as nn
 import jax.numpy as jnp
 
-from jaxdl.models.classic import module_step
 from jaxdl.models.layers import max_pool
-from jaxdl.models.named import Step, run_until
+from jaxdl.models.named import NamedNetwork, Step, module_step, run_until
 from jaxdl.weights.rules import Rule, conv_rules, nested
 
 # Per version: conv1 (channels, kernel) and the stack after relu1: a pool name, or (fire name, squeeze, expand).
@@ -55,7 +54,7 @@ class Fire(nn.Module):
         return jnp.concatenate([e1, e3], axis=-1)
 
 
-class SqueezeNet(nn.Module):
+class SqueezeNet(NamedNetwork):
     """torchvision's SqueezeNet on NHWC input; `layer=` returns that named activation and stops there."""
 
     version: str
@@ -81,11 +80,6 @@ class SqueezeNet(nn.Module):
         """torchvision's Dropout + final 1x1 conv (initialised N(0, 0.01))."""
         x = nn.Dropout(self.dropout, deterministic=not train)(x)
         return conv(self.num_classes, 1, "conv10", init=nn.initializers.normal(0.01))(x)
-
-    @nn.nowrap
-    def layer_names(self) -> tuple[str, ...]:
-        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
-        return tuple(name for name, _ in self.steps(train=False))
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:

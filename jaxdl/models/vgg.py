@@ -7,11 +7,10 @@ fc6, relu6, fc7, relu7, fc8. `pooling='avg'|'lp'` swaps the five 2x2 max-pools (
 from functools import partial
 
 import flax.linen as nn
-import jax.numpy as jnp
 
 from jaxdl.models import classic
 from jaxdl.models.layers import adaptive_avg_pool, pool_layer
-from jaxdl.models.named import Step, run_until
+from jaxdl.models.named import NamedNetwork, Step, module_step
 from jaxdl.weights.rules import Rule
 
 # Conv widths per block (torchvision cfgs "A", "B", "D", "E").
@@ -24,7 +23,7 @@ STAGES = {
 DROPOUT_BEFORE = ("fc7", "fc8")  # torchvision: Linear, ReLU, Dropout, Linear, ReLU, Dropout, Linear
 
 
-class VGG(nn.Module):
+class VGG(NamedNetwork):
     """torchvision VGG: 3x3 convs (padding 1) in 5 blocks, each closed by a 2x2 pool, then the fc head."""
 
     stages: tuple[tuple[int, ...], ...]
@@ -40,24 +39,14 @@ class VGG(nn.Module):
         steps: list[Step] = []
         for block, widths in enumerate(self.stages, 1):
             for i, width in enumerate(widths, 1):
-                steps.append(classic.module_step(f"conv{block}_{i}", partial(nn.Conv, width, (3, 3), padding=1)))
+                steps.append(module_step(f"conv{block}_{i}", partial(nn.Conv, width, (3, 3), padding=1)))
                 if self.batch_norm:
                     bn = partial(nn.BatchNorm, use_running_average=not train, momentum=0.9, epsilon=1e-5)
-                    steps.append(classic.module_step(f"bn{block}_{i}", bn))
+                    steps.append(module_step(f"bn{block}_{i}", bn))
                 steps.append((f"relu{block}_{i}", nn.relu))
             steps.append((f"pool{block}", pool))
         steps.append(("avgpool", partial(adaptive_avg_pool, out_hw=(7, 7))))
         return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train)
-
-    @nn.nowrap
-    def layer_names(self) -> tuple[str, ...]:
-        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
-        return tuple(name for name, _ in self.steps(train=False))
-
-    @nn.compact
-    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
-        """Logits of an NHWC batch, or the activation named `layer` (later layers are not computed)."""
-        return run_until(x, self.steps(train), layer)
 
 
 ARCHS = {f"vgg{d}{'_bn' * bn}": partial(VGG, stages=STAGES[d], batch_norm=bn) for d in STAGES for bn in (False, True)}
