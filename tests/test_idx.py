@@ -12,6 +12,7 @@ import pytest
 
 from jaxdl.data import idx
 from jaxdl.errors import DataError
+from jaxdl.weights.sources import sha256_of
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -99,7 +100,7 @@ def test_real_mnist_test_set():
     root = SHARED / "data" / "mnist"
     if not root.is_dir():
         pytest.skip(f"{root} absent (real MNIST test set lives in ../shared)")
-    assert idx.sha256(root / "t10k-images-idx3-ubyte.gz") == idx.SHA256["mnist"]["t10k-images-idx3-ubyte.gz"]
+    assert sha256_of(root / "t10k-images-idx3-ubyte.gz") == idx.SHA256["mnist"]["t10k-images-idx3-ubyte.gz"]
     images, labels = idx.load_idx_dir(root, "test")
     assert images.shape == (10000, 28, 28) and labels[:5].tolist() == [7, 2, 1, 0, 4]
     assert np.bincount(labels).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]

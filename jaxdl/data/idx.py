@@ -6,16 +6,14 @@ dataset-fashion-mnist and the original MNIST distribution both use these names.
 
 import gzip
 import hashlib
-import os
-import shutil
-import tempfile
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
 from jaxdl.data.cache import cached
 from jaxdl.errors import DataError
+from jaxdl.weights.download import download_file
+from jaxdl.weights.sources import sha256_of
 
 _DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 SPLITS = {"train": "train", "test": "t10k"}
@@ -76,29 +74,6 @@ def load_idx_dir(root: str | Path, split: str = "test") -> tuple[np.ndarray, np.
     return images.astype(np.uint8), labels.astype(np.int64)
 
 
-def sha256(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fetch(url: str, target: Path, expected: str) -> None:
-    """Download `url` to `target` atomically, keeping it only if its sha256 is `expected`."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
-            shutil.copyfileobj(response, out)
-        if sha256(tmp) != expected:
-            raise DataError(f"{url}: sha256 mismatch (expected {expected})")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def download(dataset: str, root: str | Path, mirrors: tuple[str, ...] | None = None) -> Path:
     """Fetch the four IDX files of `dataset` ('mnist'/'fashion_mnist') into `root`, trying each mirror; verified files are kept."""
     if dataset not in SHA256:
@@ -107,14 +82,14 @@ def download(dataset: str, root: str | Path, mirrors: tuple[str, ...] | None = N
     root.mkdir(parents=True, exist_ok=True)
     for name, expected in SHA256[dataset].items():
         target = root / name
-        if target.is_file() and sha256(target) == expected:
+        if target.is_file() and sha256_of(target) == expected:
             continue
         errors = []
         for mirror in mirrors or MIRRORS[dataset]:
             try:
-                _fetch(mirror + name, target, expected)
+                download_file(mirror + name, target, expected, error=DataError)
                 break
-            except (OSError, DataError) as err:
+            except DataError as err:
                 errors.append(f"{mirror}: {err}")
         else:
             raise DataError(f"could not download {name}: " + "; ".join(errors))

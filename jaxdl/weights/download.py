@@ -9,13 +9,13 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from jaxdl.errors import WeightsError
+from jaxdl.errors import JaxdlError, WeightsError
 
 
-def check_sha256(name: str, digest: str, expected: str) -> None:
-    """Raise a WeightsError naming `name` unless `digest` starts with `expected` (a full hash or a prefix)."""
+def check_sha256(name: str, digest: str, expected: str, error: type[JaxdlError] = WeightsError) -> None:
+    """Raise `error` naming `name` unless `digest` starts with `expected` (a full hash or a prefix)."""
     if not digest.startswith(expected.lower()):
-        raise WeightsError(f"{name}: sha256 mismatch (truncated or corrupt file?): got {digest}, expected {expected}")
+        raise error(f"{name}: sha256 mismatch (truncated or corrupt file?): got {digest}, expected {expected}")
 
 
 def _stream(response, handle, digest, total: int | None, desc: str) -> None:
@@ -27,8 +27,11 @@ def _stream(response, handle, digest, total: int | None, desc: str) -> None:
             bar.update(len(chunk))
 
 
-def download_file(url: str, dest: Path, sha256: str, timeout: float = 60.0) -> Path:
-    """Download `url` to `dest`, verifying sha256 while streaming; nothing is left at `dest` on failure."""
+def download_file(url: str, dest: Path, sha256: str, timeout: float = 60.0,
+                  error: type[JaxdlError] = WeightsError) -> Path:
+    """Download `url` to `dest`, verifying sha256 while streaming; nothing is left at `dest` on failure.
+
+    Weights and data sets share it; `error` is the JaxdlError subclass raised on failure."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part", delete=False)
     digest = hashlib.sha256()
@@ -36,12 +39,12 @@ def download_file(url: str, dest: Path, sha256: str, timeout: float = 60.0) -> P
         with handle, urllib.request.urlopen(url, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             _stream(response, handle, digest, int(length) if length else None, dest.name)
-        check_sha256(url, digest.hexdigest(), sha256)
+        check_sha256(url, digest.hexdigest(), sha256, error)
         os.replace(handle.name, dest)
     except (urllib.error.URLError, OSError) as err:
         os.unlink(handle.name)
         reason = f"HTTP {err.code} {err.reason}" if isinstance(err, urllib.error.HTTPError) else getattr(err, "reason", err)
-        raise WeightsError(f"cannot download {url}: {reason}; put {dest.name} in {dest.parent} by hand") from err
+        raise error(f"cannot download {url}: {reason}; put {dest.name} in {dest.parent} by hand") from err
     except BaseException:
         os.unlink(handle.name)
         raise
