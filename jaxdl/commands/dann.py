@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
-from jaxdl.dann.experiment import prepare  # noqa: E402
+from jaxdl.dann.options import add_options, domains, fit_options  # noqa: E402
 from jaxdl.dann.step import METHODS  # noqa: E402
 from jaxdl.dann.train import accuracy, fit, predict  # noqa: E402
 from jaxdl.report import write_table  # noqa: E402
@@ -19,17 +19,8 @@ from jaxdl.report import write_table  # noqa: E402
 def register(subparsers) -> None:
     """Add the `dann` subcommand."""
     p = subparsers.add_parser("dann", help="domain adaptation (DANN, Ganin & Lempitsky 2015) and baselines")
-    p.add_argument("--source", default="digits[0:900]", help="labelled source domain spec: digits, digits-m, idx:DIR, idx-m:DIR, mnist-m:DIR, optionally [a:b]")
-    p.add_argument("--target", default="digits-m[900:1797]", help="target domain spec; its labels are used only to evaluate "
-                   "(and by target-only)")
+    add_options(p)
     p.add_argument("--method", nargs="+", default=["source-only", "dann"], choices=METHODS)
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lam-max", type=float, default=1.0, help="final gradient-reversal factor")
-    p.add_argument("--lr", type=float, default=0.01, help="mu_0 of the paper's learning-rate schedule")
-    p.add_argument("--eval-fraction", type=float, default=0.5, help="last part of each domain held out for evaluation")
-    p.add_argument("--photos", help="colour photo folder for the -m domains (default: the embedded photos)")
-    p.add_argument("--split", default="test", choices=("train", "test"), help="IDX/MNIST-M split to read")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="runs/dann", help="output folder (table, curves, embedding, checkpoints)")
     p.set_defaults(func=run)
@@ -66,13 +57,12 @@ def plot_embedding(features: dict[str, tuple[np.ndarray, np.ndarray]], path: Pat
 
 def run(args: argparse.Namespace) -> int:
     """Train each method, write table.md/.csv, curves.png, embedding.png under --out; print the table."""
-    (src_train, src_test), (tgt_train, tgt_test) = prepare(args.source, args.target, args.eval_fraction, args.photos,
-                                                           args.seed, args.split)
+    (src_train, src_test), (tgt_train, tgt_test) = domains(args, args.seed)
     out = Path(args.out)
     rows, histories, features = [], {}, {}
     for method in args.method:
-        state, histories[method] = fit(method, src_train, tgt_train, epochs=args.epochs, batch_size=args.batch_size,
-                                       seed=args.seed, mu0=args.lr, lam_max=args.lam_max, ckpt_dir=out / "ckpt" / method)
+        state, histories[method] = fit(method, src_train, tgt_train, seed=args.seed, ckpt_dir=out / "ckpt" / method,
+                                       **fit_options(args))
         rows.append({"method": method, "source acc %": 100 * accuracy(state.params, src_test),
                      "target acc %": 100 * accuracy(state.params, tgt_test)})
         features[method] = (predict(state.params, src_test[0][:500])[1], predict(state.params, tgt_test[0][:500])[1])

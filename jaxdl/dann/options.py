@@ -1,0 +1,30 @@
+"""Command-line options shared by `jaxdl dann` and the DANN experiment scripts: which domains, how to train."""
+
+import argparse
+
+from jaxdl.dann.experiment import prepare
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """Add the domain and training options (defaults: the embedded digits -> digits-M task)."""
+    parser.add_argument("--source", default="digits[0:900]", help="labelled source domain spec: digits, digits-m, "
+                        "idx:DIR, idx-m:DIR, mnist-m:DIR, optionally [a:b]")
+    parser.add_argument("--target", default="digits-m[900:1797]", help="target domain spec; its labels are used only to "
+                        "evaluate (and by target-only)")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=32, help="per domain (a step sees twice this)")
+    parser.add_argument("--lam-max", type=float, default=1.0, help="final gradient-reversal factor")
+    parser.add_argument("--lr", type=float, default=0.01, help="mu_0 of the paper's learning-rate schedule")
+    parser.add_argument("--eval-fraction", type=float, default=0.5, help="last part of each domain held out for evaluation")
+    parser.add_argument("--photos", help="colour photo folder for the -m domains (default: the embedded photos)")
+    parser.add_argument("--split", default="test", choices=("train", "test"), help="IDX/MNIST-M split to read")
+
+
+def domains(args: argparse.Namespace, seed: int = 0):
+    """((source train, source test), (target train, target test)) from parsed options."""
+    return prepare(args.source, args.target, args.eval_fraction, args.photos, seed, args.split)
+
+
+def fit_options(args: argparse.Namespace) -> dict:
+    """Keyword arguments of `jaxdl.dann.train.fit` from parsed options."""
+    return {"epochs": args.epochs, "batch_size": args.batch_size, "mu0": args.lr, "lam_max": args.lam_max}
