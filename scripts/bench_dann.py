@@ -1,7 +1,12 @@
-"""Training steps per second of the DANN step at batch 64+64: jaxdl (jitted) vs the same network and step in PyTorch (CPU)."""
+"""Training steps per second of the DANN step at batch 64+64: jaxdl (jitted) vs the same network and step in PyTorch (CPU).
+
+Also times each convolution of the network alone (forward, and forward + backward) in both frameworks, since
+those dominate the step. Every figure is the median of --repeats timed runs, jaxdl and PyTorch interleaved.
+"""
 
 import argparse
 import time
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
@@ -11,6 +16,9 @@ from torch import nn
 
 from jaxdl.dann.step import init_state, make_train_step, optimizer
 from jaxdl.models.dann import DANN
+from jaxdl.report import markdown_table, write_table
+
+CONVS = {"conv1 5x5 3->32 on 32x32": ((32, 32, 3), 32), "conv2 5x5 32->48 on 14x14": ((14, 14, 32), 48)}
 
 
 class Reverse(torch.autograd.Function):
@@ -40,56 +48,93 @@ class TorchDANN(nn.Module):
         return self.classifier(f), self.domain(Reverse.apply(f, lam))[:, 0]
 
 
-def bench_torch(x, y, steps):
-    """Steps/s of the PyTorch DANN step (SGD momentum 0.9, label + domain loss)."""
+def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    """One PyTorch DANN step (SGD momentum 0.9, label loss on the source half + domain loss), as a closure."""
     model = TorchDANN()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     x, y = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(y)
-    domain = (torch.arange(len(x)) >= len(x) // 2).float()
+    n = len(x) // 2
+    domain = (torch.arange(len(x)) >= n).float()
 
     def step():
         opt.zero_grad()
         logits, dom = model(x, 0.5)
-        loss = nn.functional.cross_entropy(logits[: len(x) // 2], y[: len(x) // 2]) + \
-            nn.functional.binary_cross_entropy_with_logits(dom, domain)
+        loss = nn.functional.cross_entropy(logits[:n], y[:n]) + nn.functional.binary_cross_entropy_with_logits(dom, domain)
         loss.backward()
         opt.step()
 
-    for _ in range(3):
-        step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return steps / (time.perf_counter() - start)
+    return step
 
 
-def bench_jax(x, y, steps):
-    """Steps/s of jaxdl's jitted DANN train_step."""
+def jax_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    """One jaxdl DANN train_step on the same batch, as a closure that waits for the result."""
     model, tx = DANN(), optimizer(0.01, 1000)
-    state = init_state(model, tx, jax.random.key(0))
-    step = make_train_step(model, tx, "dann", 1000)
-    n = len(x) // 2
-    src, tgt, key = (jnp.asarray(x[:n]), jnp.asarray(y[:n])), (jnp.asarray(x[n:]), jnp.asarray(y[n:])), jax.random.key(1)
-    for _ in range(3):
-        state, metrics = step(state, src, tgt, key)
-    jax.block_until_ready(state)
-    start = time.perf_counter()
-    for _ in range(steps):
-        state, metrics = step(state, src, tgt, key)
-    jax.block_until_ready(state)
-    return steps / (time.perf_counter() - start)
+    train_step = make_train_step(model, tx, "dann", 1000)
+    n, key = len(x) // 2, jax.random.key(1)
+    src, tgt = (jnp.asarray(x[:n]), jnp.asarray(y[:n])), (jnp.asarray(x[n:]), jnp.asarray(y[n:]))
+    state = [init_state(model, tx, jax.random.key(0))]
+
+    def step():
+        state[0], _ = train_step(state[0], src, tgt, key)
+        jax.block_until_ready(state[0])
+
+    return step
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--steps", type=int, default=50)
+def conv_calls(batch: int, shape: tuple[int, int, int], out: int, backward: bool) -> dict[str, Callable[[], None]]:
+    """{"jaxdl": f, "PyTorch": f}: one convolution (5x5, VALID) forward, or forward + backward to input and kernel."""
+    rng = np.random.default_rng(0)
+    x, w = rng.random((batch, *shape), np.float32), rng.normal(size=(5, 5, shape[-1], out)).astype(np.float32)
+    conv = lambda x, w: jax.lax.conv_general_dilated(x, w, (1, 1), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    jf = jax.jit(jax.grad(lambda x, w: conv(x, w).sum(), argnums=(0, 1)) if backward else conv)
+    jx, jw = jnp.asarray(x), jnp.asarray(w)
+    tx = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous().requires_grad_(backward)
+    tw = torch.from_numpy(w).permute(3, 2, 0, 1).contiguous().requires_grad_(backward)
+
+    def torch_call():
+        y = nn.functional.conv2d(tx, tw)
+        if backward:
+            y.sum().backward()
+
+    return {"jaxdl": lambda: jax.block_until_ready(jf(jx, jw)), "PyTorch": torch_call}
+
+
+def median_rates(calls: dict[str, Callable[[], None]], iters: int, repeats: int) -> dict[str, float]:
+    """Calls per second of each callable: median over `repeats` runs of `iters` calls, the callables interleaved."""
+    for call in calls.values():
+        for _ in range(3):
+            call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            for _ in range(iters):
+                call()
+            times[name].append((time.perf_counter() - start) / iters)
+    return {name: 1.0 / float(np.median(t)) for name, t in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20, help="steps per timed run")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs; the median is reported")
     parser.add_argument("--batch", type=int, default=64, help="per domain (the step sees 2x this)")
+    parser.add_argument("--out", default="runs/bench_dann", help="table path without extension (.md and .csv)")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     x, y = rng.random((2 * args.batch, 32, 32, 3), np.float32), rng.integers(0, 10, 2 * args.batch)
-    torch.set_num_threads(max(torch.get_num_threads(), 1))
-    j, t = bench_jax(x, y, args.steps), bench_torch(x, y, args.steps)
-    print(f"| batch | jaxdl steps/s | PyTorch steps/s | ratio |\n|---|---|---|---|\n| {args.batch}+{args.batch} | {j:.2f} | {t:.2f} | {j / t:.2f}x |")
+    rows = []
+    work = {f"train step, batch {args.batch}+{args.batch}": {"jaxdl": jax_step(x, y), "PyTorch": torch_step(x, y)}}
+    for name, (shape, out) in CONVS.items():
+        for backward in (False, True):
+            work[f"{name}, {'fwd+bwd' if backward else 'fwd'}"] = conv_calls(2 * args.batch, shape, out, backward)
+    for name, calls in work.items():
+        rate = median_rates(calls, args.steps, args.repeats)
+        rows.append({"what": name, "jaxdl /s": round(rate["jaxdl"], 2), "PyTorch /s": round(rate["PyTorch"], 2),
+                     "ratio": f"{rate['jaxdl'] / rate['PyTorch']:.2f}x"})
+    write_table(rows, args.out)
+    print(f"threads: PyTorch {torch.get_num_threads()}, median of {args.repeats} x {args.steps} calls\n")
+    print(markdown_table(rows), end="")
 
 
 if __name__ == "__main__":
