@@ -20,5 +20,7 @@ def test_dann_command_bad_input(tmp_path, capsys):
     assert main(["dann", "--source", "digits", "--target", f"mnist-m:{tmp_path}", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no mnist_m_test_labels.txt" in err
-    assert main(["dann", "--source", "digits[0:1]", "--target", "digits", "--eval-fraction", "0.5", "--out", str(tmp_path)]) == 2
+    assert main(["dann", "--source", "digits[0:1]", "--target", "digits-m[1:]", "--eval-fraction", "0.5", "--out", str(tmp_path)]) == 2
     assert "leaves no training or no evaluation images of 1 in digits[0:1]" in capsys.readouterr().err
+    assert main(["dann", "--source", "digits[0:1000]", "--target", "digits-m[900:1797]", "--out", str(tmp_path)]) == 2
+    assert "index-aligned and their ranges overlap" in capsys.readouterr().err

@@ -89,3 +89,13 @@ def test_real_mnist_m_is_index_aligned_with_mnist():
     assert images.shape == (200, 32, 32, 3)
     np.testing.assert_array_equal(labels, mnist[1])
     assert len(load_photos(SHARED / "data" / "bsds500")) == 200
+
+
+def test_index_aligned_domains_must_be_disjoint():
+    domains.check_disjoint("digits[0:900]", "digits-m[900:1797]")
+    domains.check_disjoint("idx:/data/mnist", "idx-m:/data/fashion")  # different digits: any ranges
+    for source, target in [("digits", "digits-m"), ("idx:/d[0:10]", "idx-m:/d[5:20]"), ("digits-m[100:]", "digits[0:101]")]:
+        with pytest.raises(DataError, match="index-aligned and their ranges overlap"):
+            domains.check_disjoint(source, target)
+    with pytest.warns(UserWarning, match="if the IDX files are MNIST's"):
+        domains.check_disjoint("idx:/d[0:6000]", "mnist-m:/m[5000:9001]")

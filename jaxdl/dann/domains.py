@@ -5,6 +5,7 @@ optionally sliced as `SPEC[START:STOP]` to keep index ranges of index-aligned do
 """
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +39,37 @@ def check_pair(source: np.ndarray, target: np.ndarray) -> None:
         raise DataError(f"source images {source.shape[1:]} and target images {target.shape[1:]} differ in size or channels")
 
 
-def load(spec: str, photos: str | Path | None = None, seed: int = 0, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
-    """(images uint8, labels) of a domain spec (see module docstring), sliced if it ends with [start:stop]."""
+def _parse(spec: str) -> re.Match:
+    """The parts of a domain spec (kind, path, start, stop), or a DataError naming the accepted forms."""
     match = _SPEC.match(spec)
     if not match:
         raise DataError(f"bad domain spec {spec!r}; expected digits, digits-m, idx:DIR, idx-m:DIR or mnist-m:DIR, optionally [a:b]")
+    return match
+
+
+def check_disjoint(source_spec: str, target_spec: str) -> None:
+    """Index-aligned domains must not share indices, or the target holds the source's own digits.
+
+    `X` and `X-m` built from the same digits: error. IDX digits and the published MNIST-M (aligned with MNIST): warning.
+    """
+    a, b = _parse(source_spec), _parse(target_spec)
+    base = {"digits-m": "digits", "idx-m": "idx", "mnist-m": "mnist-m"}
+    same = (base.get(a["kind"], a["kind"]), Path(a["path"] or ".").resolve()) == \
+        (base.get(b["kind"], b["kind"]), Path(b["path"] or ".").resolve())
+    published = {base.get(a["kind"], a["kind"]), base.get(b["kind"], b["kind"])} == {"idx", "mnist-m"}
+    a0, a1, b0, b1 = (int(m[k]) if m[k] else None for m in (a, b) for k in ("start", "stop"))
+    overlap = (a1 is None or (b0 or 0) < a1) and (b1 is None or (a0 or 0) < b1)
+    message = (f"{source_spec!r} and {target_spec!r} are index-aligned and their ranges overlap: the target would contain "
+               "the source's own digits; give them disjoint [start:stop] ranges")
+    if overlap and same:
+        raise DataError(message)
+    if overlap and published:
+        warnings.warn(message + " (if the IDX files are MNIST's)", stacklevel=2)
+
+
+def load(spec: str, photos: str | Path | None = None, seed: int = 0, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
+    """(images uint8, labels) of a domain spec (see module docstring), sliced if it ends with [start:stop]."""
+    match = _parse(spec)
     kind, path = match["kind"], match["path"]
     if kind in ("idx", "idx-m", "mnist-m") and not path:
         raise DataError(f"domain spec {spec!r} needs a folder: {kind}:DIR")

@@ -15,6 +15,7 @@ def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, phot
 
     `source_eval_fraction` (default: `eval_fraction`) lets a small source keep most images for training.
     """
+    domains.check_disjoint(source_spec, target_spec)
     parts = []
     fractions = (eval_fraction if source_eval_fraction is None else source_eval_fraction, eval_fraction)
     for spec, eval_fraction in zip((source_spec, target_spec), fractions):
