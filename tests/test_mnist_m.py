@@ -5,8 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from test_idx import write_idx
 
 from jaxdl.dann import domains
+from jaxdl.dann.experiment import prepare
 from jaxdl.data.digits import digits, embedded_photos
 from jaxdl.data.mnist_m import blend, load_photos, load_published
 from jaxdl.errors import DataError
@@ -99,3 +101,16 @@ def test_index_aligned_domains_must_be_disjoint():
             domains.check_disjoint(source, target)
     with pytest.warns(UserWarning, match="if the IDX files are MNIST's"):
         domains.check_disjoint("idx:/d[0:6000]", "mnist-m:/m[5000:9001]")
+
+
+def test_eval_split_is_the_papers_protocol(tmp_path, monkeypatch):
+    """--split train --eval-split test: train on each domain's train range, evaluate on the whole test split."""
+    monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", 12), ("t10k", 5)):
+        write_idx(tmp_path / f"{prefix}-images-idx3-ubyte", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(tmp_path / f"{prefix}-labels-idx1-ubyte", rng.integers(0, 10, n, dtype=np.uint8))
+    (src_train, src_test), (tgt_train, tgt_test) = prepare(f"idx:{tmp_path}[0:6]", f"idx-m:{tmp_path}[6:12]",
+                                                           split="train", eval_split="test")
+    assert [len(a[0]) for a in (src_train, src_test, tgt_train, tgt_test)] == [6, 5, 6, 5]
+    assert domains.without_range(f"idx-m:{tmp_path}[6:12]") == f"idx-m:{tmp_path}"

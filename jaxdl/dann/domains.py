@@ -47,6 +47,12 @@ def _parse(spec: str) -> re.Match:
     return match
 
 
+def without_range(spec: str) -> str:
+    """The spec with its [start:stop] range dropped: the whole domain."""
+    match = _parse(spec)
+    return match["kind"] + (f":{match['path']}" if match["path"] else "")
+
+
 def check_disjoint(source_spec: str, target_spec: str) -> None:
     """Index-aligned domains must not share indices, or the target holds the source's own digits.
 

@@ -10,19 +10,25 @@ Arrays = tuple[np.ndarray, np.ndarray]
 
 
 def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None, seed: int = 0, split: str = "test",
-            source_eval_fraction: float | None = None):
+            source_eval_fraction: float | None = None, eval_split: str | None = None):
     """((source train, source test), (target train, target test)) of two domain specs, last fraction of each held out.
 
-    `source_eval_fraction` (default: `eval_fraction`) lets a small source keep most images for training.
+    `source_eval_fraction` (default: `eval_fraction`) lets a small source keep most images for training. With
+    `eval_split` (the paper's protocol: train on "train", test on "test"), each domain trains on all of its `split`
+    range and is evaluated on the whole `eval_split`.
     """
     domains.check_disjoint(source_spec, target_spec)
     parts = []
     fractions = (eval_fraction if source_eval_fraction is None else source_eval_fraction, eval_fraction)
-    for spec, eval_fraction in zip((source_spec, target_spec), fractions):
+    for spec, fraction in zip((source_spec, target_spec), fractions):
         x, y = domains.as_domain(*domains.load(spec, photos, seed, split), name=spec)
-        cut = len(x) - int(round(len(x) * eval_fraction))
+        if eval_split:
+            whole = domains.without_range(spec)
+            parts.append(((x, y), domains.as_domain(*domains.load(whole, photos, seed, eval_split), name=whole)))
+            continue
+        cut = len(x) - round(len(x) * fraction)
         if cut <= 0 or cut >= len(x):
-            raise DataError(f"eval fraction {eval_fraction} leaves no training or no evaluation images of {len(x)} in {spec}")
+            raise DataError(f"eval fraction {fraction} leaves no training or no evaluation images of {len(x)} in {spec}")
         parts.append(((x[:cut], y[:cut]), (x[cut:], y[cut:])))
     domains.check_pair(parts[0][0][0], parts[1][0][0])
     return parts

@@ -18,11 +18,13 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-fraction", type=float, default=0.5, help="last part of each domain held out for evaluation")
     parser.add_argument("--photos", help="colour photo folder for the -m domains (default: the embedded photos)")
     parser.add_argument("--split", default="test", choices=("train", "test"), help="IDX/MNIST-M split to read")
+    parser.add_argument("--eval-split", choices=("train", "test"), help="evaluate on this whole split instead of a held-out "
+                        "fraction (the paper's protocol with full data: --split train --eval-split test)")
 
 
 def domains(args: argparse.Namespace, seed: int = 0):
     """((source train, source test), (target train, target test)) from parsed options."""
-    return prepare(args.source, args.target, args.eval_fraction, args.photos, seed, args.split)
+    return prepare(args.source, args.target, args.eval_fraction, args.photos, seed, args.split, eval_split=args.eval_split)
 
 
 def fit_options(args: argparse.Namespace) -> dict:
