@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test test-long venv bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ demo: $(PY)
 
 test: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not long" $(PYTEST_ARGS)
+
+test-long: $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pytest -m long $(PYTEST_ARGS)
 
 clean:
 	rm -rf runs .pytest_cache
