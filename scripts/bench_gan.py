@@ -1,15 +1,20 @@
 """Training iterations per second of the DCGAN step, jaxdl (jitted, donated) vs the same networks and step in PyTorch.
 
-    python scripts/bench_gan.py [--sizes 32 64] [--iters 10] [--out runs/bench_gan]
+    python scripts/bench_gan.py [--sizes 32 64] [--iters 10] [--repeats 5] [--out runs/bench_gan]
 
 Batch 128; 32x32 gray with the course's widths (32), 64x64 RGB with DCGAN's widths (64); both use one
 G forward per iteration (D on real + detached fake, then G through the updated D), Adam(2e-4, 0.5).
+Both steps are built and warmed up once, then timed in alternation (jaxdl, PyTorch, jaxdl, ...) so
+that load changes on the machine hit both; the table reports the median rate of the repeats.
+XLA gets the CLI's settings (jaxdl.xla); PyTorch uses as many threads as the process may run on.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import jax
@@ -22,36 +27,37 @@ from torch_dcgan import TorchDiscriminator, TorchGenerator  # noqa: E402
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, prng_key  # noqa: E402
 from jaxdl.models.dcgan import Discriminator, Generator  # noqa: E402
 from jaxdl.report import write_table  # noqa: E402
+from jaxdl.xla import use_fast_cpu_convolutions  # noqa: E402
 
 SETTINGS = {32: (1, 32), 64: (3, 64)}  # image size -> (channels, ngf = ndf)
 BATCH = 128
 
 
-def time_calls(step, iters: int) -> float:
-    """Iterations per second of `step()` after one warm-up (compilation) call."""
-    step()
+def rate(step: Callable[[], None], iters: int) -> float:
+    """Iterations per second of `iters` calls of `step()`."""
     start = time.perf_counter()
     for _ in range(iters):
         step()
     return iters / (time.perf_counter() - start)
 
 
-def jax_rate(size: int, iters: int) -> float:
-    """jaxdl: make_train_step on a fixed real batch."""
+def jax_step(size: int) -> Callable[[], None]:
+    """jaxdl: make_train_step on a fixed real batch, a new key each call."""
     channels, width = SETTINGS[size]
     g, d, tx = Generator(size, ngf=width, channels=channels), Discriminator(size, ndf=width), dcgan_adam()
     state, train_step = [init_state(g, d, prng_key(0), tx, tx)], make_train_step(g, d, tx, tx)
     real = np.random.default_rng(0).uniform(-1, 1, (BATCH, size, size, channels)).astype(np.float32)
-    key = prng_key(1)
+    key, count = prng_key(1), [0]
 
     def step():
-        state[0], metrics = train_step(state[0], real, None, key)
+        state[0], metrics = train_step(state[0], real, None, jax.random.fold_in(key, count[0]))
+        count[0] += 1
         jax.block_until_ready(metrics)
 
-    return time_calls(step, iters)
+    return step
 
 
-def torch_rate(size: int, iters: int) -> float:
+def torch_step(size: int) -> Callable[[], None]:
     """PyTorch: the DCGAN tutorial's iteration on the same networks."""
     channels, width = SETTINGS[size]
     g, d = TorchGenerator(size, ngf=width, channels=channels), TorchDiscriminator(size, ndf=width, channels=channels)
@@ -69,25 +75,43 @@ def torch_rate(size: int, iters: int) -> float:
         bce(d(fake), ones).backward()
         og.step()
 
-    return time_calls(step, iters)
+    return step
+
+
+def measure(size: int, iters: int, repeats: int) -> dict:
+    """Median (and spread) of `repeats` alternating timings of both steps after one warm-up call each."""
+    steps = {"jaxdl": jax_step(size), "torch": torch_step(size)}
+    for step in steps.values():
+        step()  # compilation / allocator warm-up
+    rates: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            rates[name].append(rate(step, iters))
+    ours, theirs = statistics.median(rates["jaxdl"]), statistics.median(rates["torch"])
+    return {"image": f"{size}x{size}x{SETTINGS[size][0]}", "width": SETTINGS[size][1], "batch": BATCH,
+            "repeats": f"{repeats}x{iters}", "jaxdl it/s": ours, "jaxdl min-max": f"{min(rates['jaxdl']):.3g}-{max(rates['jaxdl']):.3g}",
+            "torch it/s": theirs, "torch min-max": f"{min(rates['torch']):.3g}-{max(rates['torch']):.3g}",
+            "speed-up": ours / theirs}
 
 
 def main() -> None:
-    """Measure both frameworks per size; print and write the table."""
+    """Measure both frameworks per size; print the Markdown table and write it with a CSV."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[32, 64], choices=sorted(SETTINGS))
-    parser.add_argument("--iters", type=int, default=10)
+    parser.add_argument("--iters", type=int, default=10, help="iterations per timing")
+    parser.add_argument("--repeats", type=int, default=5, help="alternating timings per framework (median reported)")
     parser.add_argument("--out", default="runs/bench_gan")
     args = parser.parse_args()
-    torch.set_num_threads(os.cpu_count())
+    use_fast_cpu_convolutions()
+    torch.set_num_threads(len(os.sched_getaffinity(0)))
+    print(f"cores {sorted(os.sched_getaffinity(0))}, torch threads {torch.get_num_threads()}, "
+          f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}", flush=True)
     rows = []
     for size in args.sizes:
-        ours, theirs = jax_rate(size, args.iters), torch_rate(size, args.iters)
-        rows.append({"image": f"{size}x{size}x{SETTINGS[size][0]}", "width": SETTINGS[size][1], "batch": BATCH,
-                     "jaxdl it/s": ours, "torch it/s": theirs, "speed-up": ours / theirs})
+        rows.append(measure(size, args.iters, args.repeats))
         print(rows[-1], flush=True)
-    md, _ = write_table(rows, Path(args.out) / "bench_gan")
-    print(md.read_text())
+    md, csv_path = write_table(rows, Path(args.out) / "bench_gan")
+    print(md.read_text() + f"(also {csv_path})")
 
 
 if __name__ == "__main__":
