@@ -1,6 +1,6 @@
 """The same DCGAN / cDCGAN in PyTorch (tests and benchmark only): parity reference and speed baseline.
 
-Submodules carry the Flax names (convT1, bn1, conv0_x, ...) so the key map is one rule per module.
+Submodules carry the Flax names (convT0, bn1, conv0, ...) so the key map is one rule per module.
 """
 
 import numpy as np
@@ -10,66 +10,53 @@ from torch import nn
 from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules
 
 
-def _inputs(conditional: bool, first: str) -> tuple[str, ...]:
-    """Names of the first-layer branches: the data input, plus the label for a conditional net."""
-    return (first, "y") if conditional else (first,)
+def label_maps(labels, num_classes: int, like: torch.Tensor) -> torch.Tensor:
+    """One-hot labels as constant maps (N, classes, H, W) of `like`'s spatial size."""
+    maps = nn.functional.one_hot(labels.long(), num_classes).float()[:, :, None, None]
+    return maps.expand(-1, -1, like.shape[2], like.shape[3])
 
 
 class TorchGenerator(nn.Module):
-    """G: per-input convT(k4,s1,p0)+BN+ReLU, concatenated, then convT(k4,s2,p1) blocks, tanh."""
+    """G: convT(k4,s1,p0)+BN+ReLU on z, [one-hot label maps concatenated], convT(k4,s2,p1) blocks, tanh."""
 
     def __init__(self, image_size=32, nz=100, ngf=32, channels=1, num_classes=0):
         super().__init__()
         self.n, self.num_classes = (3 if image_size == 32 else 4), num_classes
         width = ngf * 2 ** (self.n - 1)
-        branches = _inputs(num_classes > 0, "z")
-        share = width // len(branches)
-        for key, fan_in in zip(branches, (nz, num_classes)):
-            setattr(self, f"convT0_{key}", nn.ConvTranspose2d(fan_in, share, 4, 1, 0, bias=False))
-            setattr(self, f"bn0_{key}", nn.BatchNorm2d(share))
+        self.convT0, self.bn0 = nn.ConvTranspose2d(nz, width, 4, 1, 0, bias=False), nn.BatchNorm2d(width)
         for i in range(1, self.n):
-            setattr(self, f"convT{i}", nn.ConvTranspose2d(width // 2 ** (i - 1), width // 2**i, 4, 2, 1, bias=False))
+            fan_in = width // 2 ** (i - 1) + (num_classes if i == 1 else 0)
+            setattr(self, f"convT{i}", nn.ConvTranspose2d(fan_in, width // 2**i, 4, 2, 1, bias=False))
             setattr(self, f"bn{i}", nn.BatchNorm2d(width // 2**i))
         setattr(self, f"convT{self.n}", nn.ConvTranspose2d(ngf, channels, 4, 2, 1, bias=False))
-        self.branches = branches
 
     def forward(self, z, labels=None):
-        inputs = {"z": z}
+        x = torch.relu(self.bn0(self.convT0(z[:, :, None, None])))
         if self.num_classes:
-            inputs["y"] = nn.functional.one_hot(labels.long(), self.num_classes).float()
-        x = torch.cat([torch.relu(getattr(self, f"bn0_{k}")(getattr(self, f"convT0_{k}")(v[:, :, None, None])))
-                       for k, v in inputs.items()], 1)
+            x = torch.cat([x, label_maps(labels, self.num_classes, x)], 1)
         for i in range(1, self.n):
             x = torch.relu(getattr(self, f"bn{i}")(getattr(self, f"convT{i}")(x)))
         return torch.tanh(getattr(self, f"convT{self.n}")(x))
 
 
 class TorchDiscriminator(nn.Module):
-    """D: per-input conv(k4,s2,p1)+BN+LReLU(0.2), concatenated, conv blocks, conv(1,k4,s1,p0) logits."""
+    """D: [image + one-hot label maps] -> conv(k4,s2,p1)+BN+LReLU(0.2) blocks -> conv(1,k4,s1,p0) logits."""
 
     def __init__(self, image_size=32, ndf=32, channels=1, num_classes=0):
         super().__init__()
         self.n, self.num_classes = (3 if image_size == 32 else 4), num_classes
-        branches = _inputs(num_classes > 0, "x")
-        share = ndf // len(branches)
-        for key, fan_in in zip(branches, (channels, num_classes)):
-            setattr(self, f"conv0_{key}", nn.Conv2d(fan_in, share, 4, 2, 1, bias=False))
-            setattr(self, f"bn0_{key}", nn.BatchNorm2d(share))
-        for i in range(1, self.n):
-            setattr(self, f"conv{i}", nn.Conv2d(ndf * 2 ** (i - 1), ndf * 2**i, 4, 2, 1, bias=False))
+        for i in range(self.n):
+            fan_in = channels + num_classes if i == 0 else ndf * 2 ** (i - 1)
+            setattr(self, f"conv{i}", nn.Conv2d(fan_in, ndf * 2**i, 4, 2, 1, bias=False))
             setattr(self, f"bn{i}", nn.BatchNorm2d(ndf * 2**i))
         setattr(self, f"conv{self.n}", nn.Conv2d(ndf * 2 ** (self.n - 1), 1, 4, 1, 0, bias=False))
 
     def forward(self, x, labels=None):
-        inputs = {"x": x}
         if self.num_classes:
-            maps = nn.functional.one_hot(labels.long(), self.num_classes).float()[:, :, None, None]
-            inputs["y"] = maps.expand(-1, -1, x.shape[2], x.shape[3])
-        h = torch.cat([nn.functional.leaky_relu(getattr(self, f"bn0_{k}")(getattr(self, f"conv0_{k}")(v)), 0.2)
-                       for k, v in inputs.items()], 1)
-        for i in range(1, self.n):
-            h = nn.functional.leaky_relu(getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(h)), 0.2)
-        return getattr(self, f"conv{self.n}")(h).reshape(-1)
+            x = torch.cat([x, label_maps(labels, self.num_classes, x)], 1)
+        for i in range(self.n):
+            x = nn.functional.leaky_relu(getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x)), 0.2)
+        return getattr(self, f"conv{self.n}")(x).reshape(-1)
 
 
 def conv_transpose_kernel(w: np.ndarray) -> np.ndarray:

@@ -2,8 +2,10 @@
 
 The course's 32x32 networks: G = convT(4ngf, k4 s1 p0) -> convT(2ngf) -> convT(ngf) -> convT(C) + tanh,
 D = conv(ndf, k4 s2 p1) -> conv(2ndf) -> conv(4ndf) -> conv(1, k4 s1 p0); 64x64 adds one block each.
-Conditional (cDCGAN): the one-hot label enters G as a second 1x1 "image" beside z and D as
-one-hot maps beside the image; each goes through its own first layer and the halves are concatenated.
+Conditional (cDCGAN), as the course's: the label enters as constant one-hot maps (0/1, no layer of their
+own) concatenated to G's 4x4 features after its first block and to D's input image. Giving the label its
+own first layer + BatchNorm instead makes it as strong as z from the start, and G then ignores z
+(one image per class: measured within-class pixel std 0.03 vs 0.28 for real MNIST, same in PyTorch).
 D returns logits (losses use log-sigmoids); `jax.nn.sigmoid` of them is D(x).
 """
 
@@ -80,6 +82,11 @@ def batch_norm(train: bool, name: str) -> nn.BatchNorm:
                         scale_init=_bn_scale_init, name=name)
 
 
+def label_maps(labels: jax.Array, num_classes: int, like: jax.Array) -> jax.Array:
+    """One-hot labels as constant maps (N, H, W, num_classes) of `like`'s spatial size, to concatenate as channels."""
+    return jnp.broadcast_to(jax.nn.one_hot(labels, num_classes)[:, None, None, :], like.shape[:3] + (num_classes,))
+
+
 class Generator(nn.Module):
     """z (N, nz) [+ labels (N,)] -> images (N, S, S, channels) in [-1, 1]."""
 
@@ -93,15 +100,9 @@ class Generator(nn.Module):
     def __call__(self, z: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
         n = _blocks(self.image_size)
         width = self.ngf * 2 ** (n - 1)
-        inputs = {"z": z}
+        x = nn.relu(batch_norm(train, "bn0")(conv_transpose(width, 1, 0, "convT0")(z[:, None, None, :])))
         if self.num_classes:
-            inputs["y"] = jax.nn.one_hot(labels, self.num_classes)
-        share = width // len(inputs)
-        branches = [
-            nn.relu(batch_norm(train, f"bn0_{key}")(conv_transpose(share, 1, 0, f"convT0_{key}")(v[:, None, None, :])))
-            for key, v in inputs.items()
-        ]
-        x = jnp.concatenate(branches, axis=-1)
+            x = jnp.concatenate([x, label_maps(labels, self.num_classes, x)], axis=-1)
         for i in range(1, n):
             x = conv_transpose(width // 2 ** i, 2, 1, f"convT{i}")(x)
             x = nn.relu(batch_norm(train, f"bn{i}")(x))
@@ -118,16 +119,8 @@ class Discriminator(nn.Module):
     @nn.compact
     def __call__(self, x: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
         n = _blocks(self.image_size)
-        inputs = {"x": x}
         if self.num_classes:
-            maps = jax.nn.one_hot(labels, self.num_classes)[:, None, None, :]
-            inputs["y"] = jnp.broadcast_to(maps, x.shape[:3] + (self.num_classes,))
-        share = self.ndf // len(inputs)
-        branches = [
-            nn.leaky_relu(batch_norm(train, f"bn0_{key}")(conv(share, 2, 1, f"conv0_{key}")(v)), 0.2)
-            for key, v in inputs.items()
-        ]
-        x = jnp.concatenate(branches, axis=-1)
-        for i in range(1, n):
+            x = jnp.concatenate([x, label_maps(labels, self.num_classes, x)], axis=-1)
+        for i in range(n):
             x = nn.leaky_relu(batch_norm(train, f"bn{i}")(conv(self.ndf * 2**i, 2, 1, f"conv{i}")(x)), 0.2)
         return conv(1, 1, 0, f"conv{n}")(x).reshape(-1)
