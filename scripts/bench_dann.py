@@ -5,7 +5,6 @@ those dominate the step. Every figure is the median of --repeats timed runs, jax
 """
 
 import argparse
-import time
 from collections.abc import Callable
 
 import jax
@@ -14,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from jaxdl.bench import interleaved_rates, median
 from jaxdl.dann.step import init_state, make_train_step, optimizer
 from jaxdl.models.dann import DANN
 from jaxdl.report import markdown_table, write_table
@@ -99,21 +99,6 @@ def conv_calls(batch: int, shape: tuple[int, int, int], out: int, backward: bool
     return {"jaxdl": lambda: jax.block_until_ready(jf(jx, jw)), "PyTorch": torch_call}
 
 
-def median_rates(calls: dict[str, Callable[[], None]], iters: int, repeats: int) -> dict[str, float]:
-    """Calls per second of each callable: median over `repeats` runs of `iters` calls, the callables interleaved."""
-    for call in calls.values():
-        for _ in range(3):
-            call()
-    times: dict[str, list[float]] = {name: [] for name in calls}
-    for _ in range(repeats):
-        for name, call in calls.items():
-            start = time.perf_counter()
-            for _ in range(iters):
-                call()
-            times[name].append((time.perf_counter() - start) / iters)
-    return {name: 1.0 / float(np.median(t)) for name, t in times.items()}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20, help="steps per timed run")
@@ -129,7 +114,7 @@ def main() -> None:
         for backward in (False, True):
             work[f"{name}, {'fwd+bwd' if backward else 'fwd'}"] = conv_calls(2 * args.batch, shape, out, backward)
     for name, calls in work.items():
-        rate = median_rates(calls, args.steps, args.repeats)
+        rate = {k: median(v) for k, v in interleaved_rates(calls, args.steps, args.repeats).items()}
         rows.append({"what": name, "jaxdl /s": round(rate["jaxdl"], 2), "PyTorch /s": round(rate["PyTorch"], 2),
                      "ratio": f"{rate['jaxdl'] / rate['PyTorch']:.2f}x"})
     write_table(rows, args.out)

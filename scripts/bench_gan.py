@@ -11,9 +11,7 @@ XLA gets the CLI's settings (jaxdl.xla); PyTorch uses as many threads as the pro
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +22,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dcgan import TorchDiscriminator, TorchGenerator  # noqa: E402
 
+from jaxdl.bench import interleaved_rates, median  # noqa: E402
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, prng_key  # noqa: E402
 from jaxdl.models.dcgan import Discriminator, Generator  # noqa: E402
 from jaxdl.report import write_table  # noqa: E402
@@ -31,14 +30,6 @@ from jaxdl.xla import use_fast_cpu_convolutions  # noqa: E402
 
 SETTINGS = {32: (1, 32), 64: (3, 64)}  # image size -> (channels, ngf = ndf)
 BATCH = 128
-
-
-def rate(step: Callable[[], None], iters: int) -> float:
-    """Iterations per second of `iters` calls of `step()`."""
-    start = time.perf_counter()
-    for _ in range(iters):
-        step()
-    return iters / (time.perf_counter() - start)
 
 
 def jax_step(size: int) -> Callable[[], None]:
@@ -80,14 +71,8 @@ def torch_step(size: int) -> Callable[[], None]:
 
 def measure(size: int, iters: int, repeats: int) -> dict:
     """Median (and spread) of `repeats` alternating timings of both steps after one warm-up call each."""
-    steps = {"jaxdl": jax_step(size), "torch": torch_step(size)}
-    for step in steps.values():
-        step()  # compilation / allocator warm-up
-    rates: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(repeats):
-        for name, step in steps.items():
-            rates[name].append(rate(step, iters))
-    ours, theirs = statistics.median(rates["jaxdl"]), statistics.median(rates["torch"])
+    rates = interleaved_rates({"jaxdl": jax_step(size), "torch": torch_step(size)}, iters, repeats, warmup=1)
+    ours, theirs = median(rates["jaxdl"]), median(rates["torch"])
     return {"image": f"{size}x{size}x{SETTINGS[size][0]}", "width": SETTINGS[size][1], "batch": BATCH,
             "repeats": f"{repeats}x{iters}", "jaxdl it/s": ours, "jaxdl min-max": f"{min(rates['jaxdl']):.3g}-{max(rates['jaxdl']):.3g}",
             "torch it/s": theirs, "torch min-max": f"{min(rates['torch']):.3g}-{max(rates['torch']):.3g}",
