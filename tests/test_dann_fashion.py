@@ -6,10 +6,9 @@ About 40 min on this 2-core CPU, so `make test-long` runs it, not `make test`. M
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from jaxdl.dann.experiment import compare, prepare
+from jaxdl.dann.experiment import compare, method_means, prepare
 
 FASHION = Path("/usr/share/datasets/fashion-mnist")
 PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "data" / "bsds500"
@@ -24,8 +23,7 @@ def test_dann_beats_source_only_on_fashion_m():
     source, target = prepare(f"idx:{FASHION}[0:12000]", f"idx-m:{FASHION}[12000:24000]", eval_fraction=0.1667,
                              photos=PHOTOS, split="train")
     rows = compare(source, target, ["source-only", "dann"], range(3), epochs=8, batch_size=64)
-    mean = {m: {k: np.mean([r[k] for r in rows if r["method"] == m]) for k in ("source acc %", "target acc %")}
-            for m in ("source-only", "dann")}
+    mean = method_means(rows)
     print(rows, mean)
     assert mean["dann"]["target acc %"] - mean["source-only"]["target acc %"] >= MARGIN_FLOOR, mean
     assert mean["source-only"]["source acc %"] - mean["dann"]["source acc %"] <= SOURCE_DROP_CEIL, mean

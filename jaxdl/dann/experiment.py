@@ -55,3 +55,9 @@ def summarise(rows: list[dict], key: str = "method") -> list[dict]:
                 for k in ("source acc %", "target acc %")}
         out.append({key: value, "seeds": len(group), **cell})
     return out
+
+
+def method_means(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """{method: {"source acc %": mean, "target acc %": mean}} over the seeds of `compare`'s rows."""
+    return {m: {k: float(np.mean([r[k] for r in rows if r["method"] == m])) for k in ("source acc %", "target acc %")}
+            for m in dict.fromkeys(r["method"] for r in rows)}
