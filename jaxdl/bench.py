@@ -3,8 +3,6 @@
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 
 def interleaved_rates(calls: dict[str, Callable[[], None]], iters: int, repeats: int, warmup: int = 3) -> dict[str, list[float]]:
     """Calls per second of each callable in each of `repeats` runs of `iters` calls, the callables taking turns.
@@ -23,7 +21,3 @@ def interleaved_rates(calls: dict[str, Callable[[], None]], iters: int, repeats:
             rates[name].append(iters / (time.perf_counter() - start))
     return rates
 
-
-def median(rates: list[float]) -> float:
-    """The median of a list of rates, as a float."""
-    return float(np.median(rates))

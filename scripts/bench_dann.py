@@ -5,6 +5,7 @@ those dominate the step. Every figure is the median of --repeats timed runs, jax
 """
 
 import argparse
+import statistics
 from collections.abc import Callable
 
 import jax
@@ -13,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from jaxdl.bench import interleaved_rates, median
+from jaxdl.bench import interleaved_rates
 from jaxdl.dann.step import init_state, make_train_step, optimizer
 from jaxdl.models.dann import DANN
 from jaxdl.report import markdown_table, write_table
@@ -114,7 +115,7 @@ def main() -> None:
         for backward in (False, True):
             work[f"{name}, {'fwd+bwd' if backward else 'fwd'}"] = conv_calls(2 * args.batch, shape, out, backward)
     for name, calls in work.items():
-        rate = {k: median(v) for k, v in interleaved_rates(calls, args.steps, args.repeats).items()}
+        rate = {k: statistics.median(v) for k, v in interleaved_rates(calls, args.steps, args.repeats).items()}
         rows.append({"what": name, "jaxdl /s": round(rate["jaxdl"], 2), "PyTorch /s": round(rate["PyTorch"], 2),
                      "ratio": f"{rate['jaxdl'] / rate['PyTorch']:.2f}x"})
     write_table(rows, args.out)

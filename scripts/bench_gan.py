@@ -10,6 +10,7 @@ XLA gets the CLI's settings (jaxdl.xla); PyTorch uses as many threads as the pro
 """
 
 import argparse
+import statistics
 import os
 import sys
 from collections.abc import Callable
@@ -22,7 +23,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dcgan import TorchDiscriminator, TorchGenerator  # noqa: E402
 
-from jaxdl.bench import interleaved_rates, median  # noqa: E402
+from jaxdl.bench import interleaved_rates  # noqa: E402
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, prng_key  # noqa: E402
 from jaxdl.models.dcgan import Discriminator, Generator  # noqa: E402
 from jaxdl.report import write_table  # noqa: E402
@@ -72,7 +73,7 @@ def torch_step(size: int) -> Callable[[], None]:
 def measure(size: int, iters: int, repeats: int) -> dict:
     """Median (and spread) of `repeats` alternating timings of both steps after one warm-up call each."""
     rates = interleaved_rates({"jaxdl": jax_step(size), "torch": torch_step(size)}, iters, repeats, warmup=1)
-    ours, theirs = median(rates["jaxdl"]), median(rates["torch"])
+    ours, theirs = statistics.median(rates["jaxdl"]), statistics.median(rates["torch"])
     return {"image": f"{size}x{size}x{SETTINGS[size][0]}", "width": SETTINGS[size][1], "batch": BATCH,
             "repeats": f"{repeats}x{iters}", "jaxdl it/s": ours, "jaxdl min-max": f"{min(rates['jaxdl']):.3g}-{max(rates['jaxdl']):.3g}",
             "torch it/s": theirs, "torch min-max": f"{min(rates['torch']):.3g}-{max(rates['torch']):.3g}",

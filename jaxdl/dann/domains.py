@@ -59,10 +59,9 @@ def check_disjoint(source_spec: str, target_spec: str) -> None:
     `X` and `X-m` built from the same digits: error. IDX digits and the published MNIST-M (aligned with MNIST): warning.
     """
     a, b = _parse(source_spec), _parse(target_spec)
-    base = {"digits-m": "digits", "idx-m": "idx", "mnist-m": "mnist-m"}
-    same = (base.get(a["kind"], a["kind"]), Path(a["path"] or ".").resolve()) == \
-        (base.get(b["kind"], b["kind"]), Path(b["path"] or ".").resolve())
-    published = {base.get(a["kind"], a["kind"]), base.get(b["kind"], b["kind"])} == {"idx", "mnist-m"}
+    digits_of = {"digits-m": "digits", "idx-m": "idx"}  # which digits a domain is made of
+    (ka, pa), (kb, pb) = ((digits_of.get(m["kind"], m["kind"]), Path(m["path"] or ".").resolve()) for m in (a, b))
+    same, published = (ka, pa) == (kb, pb), {ka, kb} == {"idx", "mnist-m"}
     a0, a1, b0, b1 = (int(m[k]) if m[k] else None for m in (a, b) for k in ("start", "stop"))
     overlap = (a1 is None or (b0 or 0) < a1) and (b1 is None or (a0 or 0) < b1)
     message = (f"{source_spec!r} and {target_spec!r} are index-aligned and their ranges overlap: the target would contain "
