@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dcgan import TorchDiscriminator, TorchGenerator  # noqa: E402
 
 from jaxdl.bench import interleaved_rates  # noqa: E402
-from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, prng_key  # noqa: E402
+from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step  # noqa: E402
+from jaxdl.keys import prng_key  # noqa: E402
 from jaxdl.models.dcgan import Discriminator, Generator  # noqa: E402
 from jaxdl.report import write_table  # noqa: E402
 from jaxdl.xla import use_fast_cpu_convolutions  # noqa: E402

@@ -8,7 +8,8 @@ import jax
 import numpy as np
 
 from jaxdl.gan.data import load
-from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, prng_key
+from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step
+from jaxdl.keys import prng_key
 from jaxdl.gan.train import GRID_COLUMNS, fixed_inputs
 from jaxdl.models.dcgan import Discriminator, Generator
 

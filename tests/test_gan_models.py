@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from jaxdl.errors import JaxdlError
-from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, prng_key, sample_inputs
+from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, sample_inputs
+from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator, conv_transpose
 from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch
 from torch_dcgan import TorchDiscriminator, TorchGenerator, conv_transpose_kernel, torch_rules

@@ -8,7 +8,8 @@ import pytest
 from jaxdl import checkpoint
 from jaxdl.gan.data import GanData, load
 from jaxdl.gan.losses import discriminator_loss, nonsaturating_loss, saturating_loss
-from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, prng_key
+from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step
+from jaxdl.keys import prng_key
 from jaxdl.gan.train import GanConfig, TrainingDiverged, fit
 from jaxdl.models.dcgan import Discriminator, Generator
 

@@ -130,7 +130,7 @@ def test_real_squeezenet_features_classify_scene15(tmp_path):
         pytest.skip(f"needs {SCENE15} and {SQUEEZENET} (present in CI next to the repository)")
     from jaxdl import models, weights
     from jaxdl.features import extract
-    from jaxdl.transfer import svm_sweep
+    from jaxdl.transfer.svm import svm_sweep
 
     model = models.create("squeezenet1_0")
     variables = weights.from_torchvision("squeezenet1_0", SQUEEZENET)

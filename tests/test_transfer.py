@@ -9,7 +9,7 @@ from sklearn.model_selection import train_test_split
 from jaxdl.cli import main
 from jaxdl.errors import DataError, JaxdlError
 from jaxdl.features import cached, extract
-from jaxdl.transfer import l2_normalized, layer_sweep, svm_sweep
+from jaxdl.transfer.svm import l2_normalized, layer_sweep, svm_sweep
 from tiny_cnn import tiny_setup
 
 

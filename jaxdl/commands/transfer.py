@@ -14,7 +14,7 @@ from jaxdl.data import scene15
 from jaxdl.features import cached, extract
 from jaxdl.models.named import check_layer
 from jaxdl.report import markdown_table, write_table
-from jaxdl.transfer import layer_sweep, variables_for
+from jaxdl.transfer.svm import layer_sweep, variables_for
 
 
 def csv_list(kind):

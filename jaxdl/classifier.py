@@ -1,4 +1,4 @@
-"""The scoring classifier: a SmallCNN trained once on the real training images, cached on disk.
+"""A small CNN classifier (SmallCNN) trained once on labelled images and cached on disk: the GAN scorer, the visualization practical's digits network.
 
 The cache file is named after a hash of the training data, so new data means a new classifier.
 """
@@ -14,7 +14,7 @@ import optax
 from tqdm.auto import trange
 
 from jaxdl.data.tfds_io import data_dir
-from jaxdl.gan.steps import prng_key
+from jaxdl.keys import prng_key
 from jaxdl.models.small import SmallCNN
 
 
