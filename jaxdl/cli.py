@@ -9,10 +9,10 @@ from jaxdl.xla import use_fast_cpu_convolutions
 
 DESCRIPTION = (
     "The practical works of a graduate deep-learning course in JAX/Flax: ImageNet CNNs with "
-    "torchvision weights, transfer learning, domain adaptation (DANN) and GANs. "
+    "torchvision weights, transfer learning, network visualization, domain adaptation (DANN) and GANs. "
     "`jaxdl COMMAND --help` tells more."
 )
-COMMANDS = ("info", "weights", "transfer", "demo", "gan", "dann")
+COMMANDS = ("info", "weights", "transfer", "demo", "gan", "dann", "visualize")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,7 +21,8 @@ from jaxdl.data.imagenet import preprocess
 from jaxdl.features import extract
 from jaxdl.report import markdown_table, write_table
 from jaxdl.summary import layer_table
-from jaxdl.transfer.svm import layer_sweep, svm_sweep, variables_for
+from jaxdl.pretrained import variables_for
+from jaxdl.transfer.svm import layer_sweep, svm_sweep
 
 SIZE = 64  # digits are upsampled from 8x8 to SIZE x SIZE
 LAYERS = ("fire3", "fire6", "fire9")

@@ -14,7 +14,8 @@ from jaxdl.data import scene15
 from jaxdl.features import cached, extract
 from jaxdl.models.named import check_layer
 from jaxdl.report import markdown_table, write_table
-from jaxdl.transfer.svm import layer_sweep, variables_for
+from jaxdl.pretrained import variables_for
+from jaxdl.transfer.svm import layer_sweep
 
 
 def csv_list(kind):

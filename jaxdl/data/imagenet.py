@@ -5,14 +5,22 @@ PIL bilinear with antialiasing, no crop) and repeats the channel of grayscale im
 `preprocess` does exactly that with PIL, so the numbers match torchvision's transforms.
 """
 
+import functools
 import io
 from collections.abc import Sequence
+from importlib import resources
 
 import numpy as np
 from PIL import Image
 
 MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 STD = np.array([0.229, 0.224, 0.225], np.float32)
+
+
+@functools.cache
+def class_names() -> tuple[str, ...]:
+    """The 1,000 ImageNet class names in torchvision's index order (shipped with the package)."""
+    return tuple(resources.files("jaxdl.data").joinpath("imagenet_classes.txt").read_text().splitlines())
 
 
 def normalize(images: np.ndarray) -> np.ndarray:

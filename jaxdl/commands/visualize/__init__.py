@@ -1,0 +1,24 @@
+"""`jaxdl visualize METHOD`: the network-visualization practical, one module per method in this package.
+
+Every method shares the options of `common.add_subject_arguments` (which network, which images,
+where to write) and writes figures plus Markdown/CSV tables under --out.
+"""
+
+import argparse
+import importlib
+
+METHODS: tuple[str, ...] = ()  # each method module of this package, in the order `--help` lists them
+EXAMPLE = """example (the course's 25 ImageNet images with the real SqueezeNet 1.0):
+  jaxdl visualize saliency --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
+      ../shared/data/imagenet_val_25.npz --out runs/viz
+without INPUTS and --arch, every method runs on the embedded digits CNN (no download)."""
+
+
+def register(subparsers) -> None:
+    """Add `visualize` and its methods."""
+    parser = subparsers.add_parser(
+        "visualize", help="saliency, Grad-CAM, adversarial examples, class visualization", epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    methods = parser.add_subparsers(dest="method", required=True, metavar="METHOD")
+    for name in METHODS:
+        importlib.import_module(f"jaxdl.commands.visualize.{name}").register(methods)

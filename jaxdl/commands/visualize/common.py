@@ -1,0 +1,45 @@
+"""Options and set-up shared by every `jaxdl visualize` method: the network, the images, the output folder."""
+
+import argparse
+from pathlib import Path
+
+from jaxdl.visualize.digits import digit_splits
+from jaxdl.visualize.inputs import Inputs, load_inputs
+from jaxdl.visualize.subject import Subject, digits_subject, imagenet_subject
+
+DIGITS = "digits"
+
+
+def add_subject_arguments(parser: argparse.ArgumentParser) -> None:
+    """--arch, --weights, INPUTS, --size, --out, --no-progress."""
+    parser.add_argument("inputs", nargs="*", help="image files or one .npz with X (N,H,W,3) [and y]; "
+                        "default: the embedded digits' test images")
+    parser.add_argument("--arch", default=DIGITS, help="an ImageNet architecture (e.g. squeezenet1_0, vgg16) "
+                        "or 'digits' for the embedded digits CNN (default)")
+    parser.add_argument("--weights", default="imagenet", help="'imagenet', 'random' or a weights file/folder")
+    parser.add_argument("--size", type=int, default=224, help="image files are resized to SIZE x SIZE (default 224)")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first LIMIT images")
+    parser.add_argument("--out", type=Path, default=Path("runs/visualize"), help="output folder")
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars (for logs)")
+
+
+def subject_and_inputs(args: argparse.Namespace) -> tuple[Subject, Inputs]:
+    """The network and the pixel-space images the options name (digits CNN + its test images by default)."""
+    if args.arch == DIGITS:
+        subject = digits_subject()
+        if args.inputs:
+            inputs = load_inputs(args.inputs, size=32)
+            inputs = Inputs(inputs.pixels.mean(-1, keepdims=True), inputs.labels, inputs.names)  # grey, as the digits
+        else:
+            _, x_test, _, y_test = digit_splits()
+            inputs = Inputs(x_test, y_test, tuple(f"digit[{i}]" for i in range(len(x_test))))
+    else:
+        subject = imagenet_subject(args.arch, args.weights)
+        if not args.inputs:
+            raise SystemExit("jaxdl visualize: error: INPUTS (image files or an .npz) are needed with an ImageNet --arch")
+        inputs = load_inputs(args.inputs, size=args.size)
+    if args.limit is not None:
+        inputs = Inputs(inputs.pixels[: args.limit], None if inputs.labels is None else inputs.labels[: args.limit],
+                        inputs.names[: args.limit])
+    args.out.mkdir(parents=True, exist_ok=True)
+    return subject, inputs
