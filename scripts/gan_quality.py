@@ -8,7 +8,7 @@ import argparse
 import json
 from pathlib import Path
 
-from jaxdl.gan.figures import plot_curves
+from jaxdl.figures import plot_curves
 from jaxdl.report import write_table
 
 COLUMNS = ("epoch", "step", "d_loss", "g_loss", "frechet", "frechet_real", "modes", "cond_acc")

@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 
 from jaxdl import checkpoint
 from jaxdl.errors import JaxdlError
-from jaxdl.gan import figures
+from jaxdl import figures
 from jaxdl.gan.data import IDX_SETS, GanData, load
 from jaxdl.gan.quality import classifier_outputs, frechet_distance, score_samples
 from jaxdl.classifier import cached_classifier
