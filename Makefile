@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-long venv bench clean
+.PHONY: demo test test-long lint venv bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(PY)
 test-long: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pytest -m long $(PYTEST_ARGS)
+
+lint: $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m ruff check jaxdl scripts tests
 
 clean:
 	rm -rf runs .pytest_cache
