@@ -32,3 +32,12 @@ def gradcam(model: nn.Module, variables: dict, images: jax.Array, classes: jax.A
     if upsample:
         cam = jax.image.resize(cam, (*images.shape[:3],), "bilinear")
     return cam, scores
+
+
+def last_spatial_layer(model: nn.Module, variables: dict, images: jax.Array) -> str:
+    """The last named layer whose activation is still a map larger than 1x1 (shapes only: nothing is computed)."""
+    for layer in reversed(model.layer_names()):
+        shape = jax.eval_shape(partial(model.apply, train=False, layer=layer), variables, images).shape
+        if len(shape) == 4 and shape[1] * shape[2] > 1:
+            return layer
+    raise JaxdlError("the network has no spatial layer for Grad-CAM")
