@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from test_viz_attribution_parity import PAIRS, resnet_case, squeezenet_case  # noqa: E402
+from test_viz_attribution_parity import PAIRS, resnet_case, squeezenet_case
 
-from jaxdl.report import markdown_table, write_table  # noqa: E402
+from jaxdl.report import markdown_table, write_table
 
 
 def max_relative_error(pairs) -> float:

@@ -3,7 +3,7 @@
 (a) torchvision ResNet-18, random weights and random BatchNorm statistics, an odd 67x67 input;
 (b) the real SqueezeNet 1.0 on two of the course's ImageNet images, halved to 112x112 for speed (realdata).
 Both run in float64 on both sides: max-pools route a gradient to one element of a window, and near-ties there
-are broken by float32 rounding differently in torch and XLA (measured: each float32 SqueezeNet saliency is
+are broken by float32 rounding differently in torch and XLA (measured at 224x224: each float32 SqueezeNet saliency is
 ~6e-3 from the float64 one, the two float64 ones agree to 1e-15). scripts/viz_parity.py prints both precisions.
 captum's hooks need ReLUs that are not in place. Relative error = max |jaxdl - captum| / max |captum|.
 """
@@ -17,7 +17,14 @@ import numpy as np
 import pytest
 import torch
 import torchvision
-from captum.attr import GuidedBackprop, IntegratedGradients, LayerAttribution, LayerGradCam, Saliency
+from captum.attr import (
+    GuidedBackprop,
+    IntegratedGradients,
+    LayerAttribution,
+    LayerGradCam,
+    Saliency,
+)
+from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch
 from safetensors.numpy import load_file
 
 from jaxdl import models
@@ -27,7 +34,6 @@ from jaxdl.visualize.guided import guided_backprop
 from jaxdl.visualize.integrated_gradients import integrated_gradients
 from jaxdl.visualize.saliency import saliency
 from jaxdl.weights import from_torchvision
-from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"

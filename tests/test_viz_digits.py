@@ -30,7 +30,7 @@ def test_batched_saliency_is_each_image_own_gradient(digits):
     x, classes = jnp.asarray(x_test[:3]), jnp.asarray(y_test[:3])
     maps = in_batches(lambda *batch: saliency(model, variables, *batch), x_test[:3], y_test[:3], "abc", 2, False)
     for i in range(3):
-        grad = jax.grad(lambda image: model.apply(variables, image[None])[0, classes[i]])(x[i])
+        grad = jax.grad(lambda image, c=classes[i]: model.apply(variables, image[None])[0, c])(x[i])
         np.testing.assert_allclose(maps[i], np.abs(grad).max(-1), rtol=1e-5, atol=1e-7)
     assert (maps > 0).mean() > 0.5
 

@@ -10,7 +10,14 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.models.named import Activation, Step
-from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules, flattened_linear_kernel, linear_kernel, linear_rules
+from jaxdl.weights.rules import (
+    Rule,
+    batchnorm_rules,
+    conv_rules,
+    flattened_linear_kernel,
+    linear_kernel,
+    linear_rules,
+)
 
 FCS = ("fc6", "fc7", "fc8")
 

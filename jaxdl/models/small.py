@@ -17,7 +17,7 @@ class SmallCNN(NamedNetwork):
     @nn.nowrap
     def steps(self, train: bool) -> list[Step]:
         """conv1, pool1, conv2, pool2, features, logits (each conv and fc1 followed by its ReLU)."""
-        pool = lambda h: nn.max_pool(h, (2, 2), (2, 2))  # noqa: E731 - one-line step
+        pool = lambda h: nn.max_pool(h, (2, 2), (2, 2))
         return [
             ("conv1", lambda h: self.relu(nn.Conv(32, (3, 3), padding=1, name="conv1")(h))),
             ("pool1", pool),

@@ -9,7 +9,6 @@ from functools import partial
 
 import flax.linen as nn
 import jax
-import jax.numpy as jnp
 
 from jaxdl.errors import JaxdlError
 from jaxdl.visualize.gradient import selected

@@ -5,7 +5,11 @@ from functools import partial
 
 import numpy as np
 
-from jaxdl.commands.visualize.classes import add_class_arguments, chosen_classes, class_rows
+from jaxdl.commands.visualize.classes import (
+    add_class_arguments,
+    chosen_classes,
+    class_rows,
+)
 from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
 from jaxdl.keys import prng_key
 from jaxdl.report import write_table
