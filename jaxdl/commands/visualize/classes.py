@@ -1,10 +1,14 @@
-"""The class each attribution explains: `--class`, else the image's true label, else the network's prediction."""
+"""The class each attribution explains (`--class`, else the true label, else the prediction), and what a method writes."""
 
 import argparse
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from jaxdl.features import extract
+from jaxdl.report import write_table
+from jaxdl.visualize.attribution_figure import attribution_figure
 from jaxdl.visualize.inputs import Inputs, check_class
 from jaxdl.visualize.subject import Subject
 
@@ -28,6 +32,14 @@ def chosen_classes(args: argparse.Namespace, subject: Subject, inputs: Inputs) -
     return logits.argmax(axis=1)
 
 
-def class_rows(inputs: Inputs, classes: np.ndarray, subject: Subject) -> list[dict]:
-    """The table of which class each image's map explains."""
-    return [{"image": name, "class": int(c), "name": subject.class_names[c]} for name, c in zip(inputs.names, classes)]
+def write_attributions(stem: Path, maps: np.ndarray, pictures: Callable[[slice], dict[str, np.ndarray]],
+                       subject: Subject, inputs: Inputs, classes: np.ndarray, show: int) -> None:
+    """STEM.npy (the raw maps), STEM.{md,csv} (the class each explains), STEM.png (the first `show` images with
+    the figure columns `pictures(images slice)`)."""
+    np.save(stem.with_suffix(".npy"), maps)
+    rows = [{"image": name, "class": int(c), "name": subject.class_names[c]} for name, c in zip(inputs.names, classes)]
+    write_table(rows, stem)
+    part = slice(0, show)
+    titles = [f"{name}\n{subject.class_names[c][:20]}" for name, c in zip(inputs.names[part], classes[part])]
+    attribution_figure(inputs.pixels[part], pictures(part), titles, stem.with_suffix(".png"))
+    print(f"{len(maps)} maps of shape {maps.shape[1:]} -> {stem}.npy, .png, .md, .csv")

@@ -8,12 +8,11 @@ import numpy as np
 from jaxdl.commands.visualize.classes import (
     add_class_arguments,
     chosen_classes,
-    class_rows,
+    write_attributions,
 )
 from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
 from jaxdl.models.named import check_layer
-from jaxdl.report import write_table
-from jaxdl.visualize.attribution_figure import attribution_figure, heat, overlay
+from jaxdl.visualize.attribution_figure import heat, overlay
 from jaxdl.visualize.gradcam import gradcam, last_spatial_layer
 from jaxdl.visualize.gradient import in_batches
 
@@ -42,11 +41,5 @@ def run(args: argparse.Namespace) -> None:
     classes = chosen_classes(args, subject, inputs)
     maps = in_batches(partial(gradcam, subject.model, subject.variables, layer=layer), images, classes, inputs.names,
                       args.batch_size, args.progress, f"Grad-CAM {layer}")
-    stem = args.out / f"gradcam_{layer}"
-    np.save(stem.with_suffix(".npy"), maps)
-    write_table(class_rows(inputs, classes, subject), stem)
-    show = slice(0, args.show)
-    titles = [f"{name}\n{subject.class_names[c][:20]}" for name, c in zip(inputs.names[show], classes[show])]
-    columns = {f"Grad-CAM {layer}": heat(maps[show]), "overlay": overlay(inputs.pixels[show], maps[show])}
-    attribution_figure(inputs.pixels[show], columns, titles, stem.with_suffix(".png"))
-    print(f"{len(maps)} Grad-CAM maps at {layer} -> {stem}.npy, .png, .md, .csv")
+    pictures = lambda part: {f"Grad-CAM {layer}": heat(maps[part]), "overlay": overlay(inputs.pixels[part], maps[part])}
+    write_attributions(args.out / f"gradcam_{layer}", maps, pictures, subject, inputs, classes, args.show)

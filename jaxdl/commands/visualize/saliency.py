@@ -8,12 +8,11 @@ import numpy as np
 from jaxdl.commands.visualize.classes import (
     add_class_arguments,
     chosen_classes,
-    class_rows,
+    write_attributions,
 )
 from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
 from jaxdl.keys import prng_key
-from jaxdl.report import write_table
-from jaxdl.visualize.attribution_figure import attribution_figure, heat, signed_colour
+from jaxdl.visualize.attribution_figure import heat, signed_colour
 from jaxdl.visualize.gradient import in_batches
 from jaxdl.visualize.guided import guided_backprop
 from jaxdl.visualize.integrated_gradients import RULES, integrated_gradients
@@ -69,11 +68,5 @@ def run(args: argparse.Namespace) -> None:
     attribute = method_of(args, subject.model, subject.variables)
     maps = in_batches(attribute, np.asarray(subject.to_normalized(inputs.pixels)), classes, inputs.names,
                       args.batch_size, args.progress, f"saliency {args.method}")
-    stem = args.out / f"saliency_{args.method}"
-    np.save(stem.with_suffix(".npy"), maps)
-    write_table(class_rows(inputs, classes, subject), stem)
-    show = slice(0, args.show)
-    titles = [f"{name}\n{subject.class_names[c][:20]}" for name, c in zip(inputs.names[show], classes[show])]
-    attribution_figure(inputs.pixels[show], {args.method: picture(args.method, maps[show])}, titles,
-                       stem.with_suffix(".png"))
-    print(f"{len(maps)} maps of shape {maps.shape[1:]} -> {stem}.npy, .png, .md, .csv")
+    write_attributions(args.out / f"saliency_{args.method}", maps, lambda part: {args.method: picture(args.method, maps[part])},
+                       subject, inputs, classes, args.show)
