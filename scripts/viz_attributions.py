@@ -30,9 +30,9 @@ from jaxdl.visualize.subject import imagenet_subject
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
-def palette(path: Path) -> Path:
-    """Rewrite a PNG with 256 colours (a third of the size; the README's figures stay small)."""
-    Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
+def palette(path: Path, shrink: int = 1) -> Path:
+    """Rewrite a PNG with 256 colours, `shrink` times smaller (the README's figures stay under 300 KB)."""
+    Image.open(path).convert("RGB").reduce(shrink).quantize(256).save(path, optimize=True)
     return path
 
 
@@ -62,7 +62,7 @@ def main() -> None:
     palette(prediction_figure(inputs.pixels[:args.per_figure], probs, top, subject.class_names, args.out / "predict.png"))
 
     conv1 = extract(model, variables, x[:1], "conv1", 1, progress=False)[0]
-    palette(save_png(activation_grid(conv1), args.out / "conv1_activations.png", 1))
+    palette(save_png(activation_grid(conv1), args.out / "conv1_activations.png", 1), shrink=2)
 
     methods = {
         "saliency": partial(saliency, model, variables),
