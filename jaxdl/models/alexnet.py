@@ -32,11 +32,11 @@ class AlexNet(NamedNetwork):
         steps: list[Step] = []
         for i, (width, kernel, stride, padding, pooled) in enumerate(CONVS, 1):
             conv = partial(nn.Conv, width, (kernel, kernel), strides=stride, padding=padding)
-            steps += [module_step(f"conv{i}", conv), (f"relu{i}", nn.relu)]
+            steps += [module_step(f"conv{i}", conv), (f"relu{i}", self.relu)]
             if pooled:
                 steps.append((f"pool{i}", pool))
         steps.append(("avgpool", partial(adaptive_avg_pool, out_hw=(6, 6))))
-        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train)
+        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train, self.relu)
 
 
 ARCHS = {"alexnet": AlexNet}

@@ -9,8 +9,15 @@ from collections.abc import Sequence
 import flax.linen as nn
 import jax.numpy as jnp
 
-from jaxdl.models.named import Step
-from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules, flattened_linear_kernel, linear_kernel, linear_rules
+from jaxdl.models.named import Activation, Step
+from jaxdl.weights.rules import (
+    Rule,
+    batchnorm_rules,
+    conv_rules,
+    flattened_linear_kernel,
+    linear_kernel,
+    linear_rules,
+)
 
 FCS = ("fc6", "fc7", "fc8")
 
@@ -27,14 +34,15 @@ def fc_step(name: str, features: int, dropout: float, train: bool) -> Step:
     return name, fc
 
 
-def classifier(num_classes: int, dropout_before: Sequence[str], train: bool, rate: float = 0.5) -> list[Step]:
+def classifier(num_classes: int, dropout_before: Sequence[str], train: bool, relu: Activation,
+               rate: float = 0.5) -> list[Step]:
     """fc6, relu6, fc7, relu7, fc8 (4096, 4096, num_classes), with Dropout(rate) on the input of `dropout_before`."""
     widths = (4096, 4096, num_classes)
     steps: list[Step] = []
     for fc, width in zip(FCS, widths):
         steps.append(fc_step(fc, width, rate if fc in dropout_before else 0.0, train))
         if fc != FCS[-1]:
-            steps.append((fc.replace("fc", "relu"), nn.relu))
+            steps.append((fc.replace("fc", "relu"), relu))
     return steps
 
 

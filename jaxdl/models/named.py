@@ -1,10 +1,13 @@
-"""A network as an ordered list of named steps, so that any named activation can be extracted.
+"""A network as an ordered list of named steps, so that any named activation can be extracted or fed back in.
 
 A model's `__call__` builds `[(name, fn), ...]` (each `fn` creating/calling its Flax
 submodules lazily) and hands it to `run_until`: with `layer="pool5"` nothing after
-pool5 is computed, which keeps feature extraction and input gradients cheap.
+pool5 is computed, which keeps feature extraction and input gradients cheap; with
+`start="fire9"` the input is fire9's activation and only the steps after it run (same
+parameters), so the gradient w.r.t. an intermediate activation (Grad-CAM) is a plain `jax.grad`.
 """
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import flax.linen as nn
@@ -13,6 +16,7 @@ import jax.numpy as jnp
 from jaxdl.errors import JaxdlError
 
 Step = tuple[str, Callable[[jnp.ndarray], jnp.ndarray]]
+Activation = Callable[[jnp.ndarray], jnp.ndarray]  # e.g. nn.relu
 
 
 def check_layer(layer: str | None, names: Sequence[str]) -> None:
@@ -21,10 +25,17 @@ def check_layer(layer: str | None, names: Sequence[str]) -> None:
         raise JaxdlError(f"unknown layer {layer!r}; choose one of: {', '.join(names)}")
 
 
-def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | None = None) -> jnp.ndarray:
-    """Apply the steps in order; return the activation named `layer` (None: the last step's output)."""
-    check_layer(layer, [name for name, _ in steps])
-    for name, fn in steps:
+def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | None = None, start: str | None = None) -> jnp.ndarray:
+    """Apply the steps after `start` (None: all) in order; return the activation named `layer` (None: the last one).
+
+    With `start`, `x` is the activation named `start` (as `layer=start` returned it)."""
+    names = [name for name, _ in steps]
+    check_layer(layer, names)
+    check_layer(start, names)
+    first = 0 if start is None else names.index(start) + 1
+    if layer is not None and names.index(layer) < first:
+        raise JaxdlError(f"layer {layer!r} does not come after start {start!r}")
+    for name, fn in steps[first:]:
         x = fn(x)
         if name == layer:
             break
@@ -37,7 +48,11 @@ def module_step(name: str, factory: Callable[..., nn.Module]) -> Step:
 
 
 class NamedNetwork(nn.Module):
-    """Base of the ImageNet models: a subclass lists its layers in `steps(train)`; naming and stopping follow."""
+    """Base of the named models: a subclass lists its layers in `steps(train)`; naming, stopping and starting follow.
+
+    `relu` is every ReLU of the network (e.g. guided backprop's): `clone(relu=...)` uses the same variables."""
+
+    relu: Activation = dataclasses.field(default=nn.relu, kw_only=True)
 
     @nn.nowrap
     def steps(self, train: bool) -> list[Step]:
@@ -46,10 +61,11 @@ class NamedNetwork(nn.Module):
 
     @nn.nowrap
     def layer_names(self) -> tuple[str, ...]:
-        """Every layer `__call__(..., layer=name)` can stop at, in forward order."""
+        """Every layer `__call__(..., layer=name)` can stop at (and `start=name` continue from), in forward order."""
         return tuple(name for name, _ in self.steps(train=False))
 
     @nn.compact
-    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
-        """Logits of an NHWC batch, or the activation named `layer` (later layers are not computed)."""
-        return run_until(x, self.steps(train), layer)
+    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None,
+                 start: str | None = None) -> jnp.ndarray:
+        """Logits of an NHWC batch (or of the activation named `start`), or the activation named `layer`."""
+        return run_until(x, self.steps(train), layer, start)

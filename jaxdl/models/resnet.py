@@ -12,7 +12,7 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.models.layers import max_pool
-from jaxdl.models.named import NamedNetwork, Step, module_step
+from jaxdl.models.named import Activation, NamedNetwork, Step, module_step
 from jaxdl.weights.rules import Rule, batchnorm_rules, conv_rules, linear_rules, nested
 
 # A block's conv chain as (kernel size, width as a multiple of `planes`); the first 3x3 conv strides.
@@ -46,6 +46,7 @@ class Block(nn.Module):
     planes: int
     stride: int
     layout: Layout
+    relu: Activation = nn.relu
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, train: bool = False) -> jnp.ndarray:
@@ -54,10 +55,10 @@ class Block(nn.Module):
         for i, (kernel, width) in enumerate(self.layout):
             y = conv(self.planes * width, kernel, self.stride if i == strided else 1, f"conv{i + 1}")(y)
             y = batch_norm(train, f"bn{i + 1}")(y)
-            y = nn.relu(y) if i < len(self.layout) - 1 else y
+            y = self.relu(y) if i < len(self.layout) - 1 else y
         if self.stride != 1 or x.shape[-1] != y.shape[-1]:  # torchvision's `downsample`
             x = batch_norm(train, "downsample_bn")(conv(y.shape[-1], 1, self.stride, "downsample_conv")(x))
-        return nn.relu(y + x)
+        return self.relu(y + x)
 
 
 class Stage(nn.Module):
@@ -67,11 +68,12 @@ class Stage(nn.Module):
     blocks: int
     stride: int
     layout: Layout
+    relu: Activation = nn.relu
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, train: bool = False) -> jnp.ndarray:
         for j in range(self.blocks):
-            x = Block(self.planes, self.stride if j == 0 else 1, self.layout, name=str(j))(x, train)
+            x = Block(self.planes, self.stride if j == 0 else 1, self.layout, self.relu, name=str(j))(x, train)
         return x
 
 
@@ -88,7 +90,7 @@ class ResNet(NamedNetwork):
         return [
             module_step("conv1", partial(conv, 64, 7, 2)),
             module_step("bn1", partial(batch_norm, train)),
-            ("relu", nn.relu),
+            ("relu", self.relu),
             ("maxpool", partial(max_pool, window=3, stride=2, padding=1)),
             *[(f"layer{i}", partial(self._stage, i, train=train)) for i in range(1, 5)],
             ("avgpool", partial(jnp.mean, axis=(1, 2), keepdims=True)),
@@ -99,7 +101,8 @@ class ResNet(NamedNetwork):
     def _stage(self, i: int, x: jnp.ndarray, train: bool) -> jnp.ndarray:
         """torchvision's `layer{i}`: 64, 128, 256, 512 planes; every stage but the first strides 2."""
         stride = 1 if i == 1 else 2
-        return Stage(64 * 2 ** (i - 1), self.stage_sizes[i - 1], stride, self.layout, name=f"layer{i}")(x, train)
+        return Stage(64 * 2 ** (i - 1), self.stage_sizes[i - 1], stride, self.layout, self.relu,
+                     name=f"layer{i}")(x, train)
 
 
 resnet18 = partial(ResNet, stage_sizes=(2, 2, 2, 2), layout=BASIC)

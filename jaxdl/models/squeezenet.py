@@ -11,7 +11,7 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.models.layers import max_pool
-from jaxdl.models.named import NamedNetwork, Step, module_step, run_until
+from jaxdl.models.named import Activation, NamedNetwork, Step, module_step, run_until
 from jaxdl.weights.rules import Rule, conv_rules, nested
 
 # Per version: conv1 (channels, kernel) and the stack after relu1: a pool name, or (fire name, squeeze, expand).
@@ -45,12 +45,13 @@ class Fire(nn.Module):
 
     squeeze: int
     expand: int
+    relu: Activation = nn.relu
 
     @nn.compact
     def __call__(self, x: jnp.ndarray) -> jnp.ndarray:
-        s = nn.relu(conv(self.squeeze, 1, "squeeze")(x))
-        e1 = nn.relu(conv(self.expand, 1, "expand1x1")(s))
-        e3 = nn.relu(conv(self.expand, 3, "expand3x3", padding=1)(s))
+        s = self.relu(conv(self.squeeze, 1, "squeeze")(x))
+        e1 = self.relu(conv(self.expand, 1, "expand1x1")(s))
+        e3 = self.relu(conv(self.expand, 3, "expand3x3", padding=1)(s))
         return jnp.concatenate([e1, e3], axis=-1)
 
 
@@ -65,13 +66,13 @@ class SqueezeNet(NamedNetwork):
     def steps(self, train: bool) -> list[Step]:
         """The named layers in forward order; step i is torchvision's `features.i` up to fire9."""
         (channels, kernel), body = VERSIONS[self.version]
-        steps = [module_step("conv1", partial(conv, channels, kernel, stride=2)), ("relu1", nn.relu)]
+        steps = [module_step("conv1", partial(conv, channels, kernel, stride=2)), ("relu1", self.relu)]
         for entry in body:
             pool = (entry, partial(max_pool, window=3, stride=2, ceil_mode=True))
-            steps.append(pool if isinstance(entry, str) else module_step(entry[0], partial(Fire, *entry[1:])))
+            steps.append(pool if isinstance(entry, str) else module_step(entry[0], partial(Fire, *entry[1:], self.relu)))
         return steps + [
             ("conv10", partial(self._classifier, train=train)),
-            ("relu10", nn.relu),
+            ("relu10", self.relu),
             ("avgpool10", partial(jnp.mean, axis=(1, 2), keepdims=True)),
         ]
 
@@ -82,9 +83,10 @@ class SqueezeNet(NamedNetwork):
         return conv(self.num_classes, 1, "conv10", init=nn.initializers.normal(0.01))(x)
 
     @nn.compact
-    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None) -> jnp.ndarray:
-        """Logits (avgpool10 flattened) of an NHWC batch, or the activation named `layer`."""
-        out = run_until(x, self.steps(train), layer)
+    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None,
+                 start: str | None = None) -> jnp.ndarray:
+        """Logits (avgpool10 flattened) of an NHWC batch (or of the activation named `start`), or the activation `layer`."""
+        out = run_until(x, self.steps(train), layer, start)
         return out.reshape(out.shape[0], -1) if layer is None else out
 
 

@@ -43,10 +43,10 @@ class VGG(NamedNetwork):
                 if self.batch_norm:
                     bn = partial(nn.BatchNorm, use_running_average=not train, momentum=0.9, epsilon=1e-5)
                     steps.append(module_step(f"bn{block}_{i}", bn))
-                steps.append((f"relu{block}_{i}", nn.relu))
+                steps.append((f"relu{block}_{i}", self.relu))
             steps.append((f"pool{block}", pool))
         steps.append(("avgpool", partial(adaptive_avg_pool, out_hw=(7, 7))))
-        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train)
+        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train, self.relu)
 
 
 ARCHS = {f"vgg{d}{'_bn' * bn}": partial(VGG, stages=STAGES[d], batch_norm=bn) for d in STAGES for bn in (False, True)}

@@ -1,0 +1,39 @@
+"""`jaxdl visualize activations`: the activation maps of one named layer for one image, as a grid picture."""
+
+import argparse
+
+from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
+from jaxdl.errors import DataError, JaxdlError
+from jaxdl.figures import save_png
+from jaxdl.models.named import check_layer
+from jaxdl.visualize.activations import activation_grid
+
+EXAMPLE = """example (the course: the 96 maps after SqueezeNet 1.0's first convolution, for image 0):
+  jaxdl visualize activations --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
+      ../shared/data/imagenet_val_25.npz --layer conv1 --image 0 --out runs/viz"""
+
+
+def register(subparsers) -> None:
+    """Add `visualize activations`."""
+    parser = subparsers.add_parser("activations", help="activation maps of a named layer", epilog=EXAMPLE,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_subject_arguments(parser)
+    parser.add_argument("--layer", default="conv1", help="a named layer of the network (default conv1)")
+    parser.add_argument("--image", type=int, default=0, help="index of the image among INPUTS (default 0)")
+    parser.add_argument("--columns", type=int, default=12, help="maps per row of the grid (default 12)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Write OUT/activations_LAYER_IMAGE.png (each map stretched to its own range)."""
+    subject, inputs = subject_and_inputs(args)
+    check_layer(args.layer, subject.model.layer_names())
+    if not 0 <= args.image < len(inputs.pixels):
+        raise DataError(f"image index {args.image} out of range: there are {len(inputs.pixels)} images")
+    image = subject.to_normalized(inputs.pixels[args.image:args.image + 1])
+    activation = subject.model.apply(subject.variables, image, layer=args.layer)[0]
+    if activation.ndim != 3:
+        raise JaxdlError(f"layer {args.layer!r} is not spatial (its activation has shape {activation.shape})")
+    path = save_png(activation_grid(activation, args.columns), args.out / f"activations_{args.layer}_{args.image}.png", 1)
+    print(f"{inputs.names[args.image]}: {activation.shape[-1]} maps of {args.layer} "
+          f"({activation.shape[0]}x{activation.shape[1]}) -> {path}")

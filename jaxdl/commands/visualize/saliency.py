@@ -1,0 +1,72 @@
+"""`jaxdl visualize saliency`: input attributions (vanilla, SmoothGrad, integrated gradients, guided backprop)."""
+
+import argparse
+from functools import partial
+
+import numpy as np
+
+from jaxdl.commands.visualize.classes import (
+    add_class_arguments,
+    chosen_classes,
+    write_attributions,
+)
+from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
+from jaxdl.keys import prng_key
+from jaxdl.visualize.attribution_figure import heat, signed_colour
+from jaxdl.visualize.gradient import in_batches
+from jaxdl.visualize.guided import guided_backprop
+from jaxdl.visualize.integrated_gradients import RULES, integrated_gradients
+from jaxdl.visualize.saliency import saliency
+from jaxdl.visualize.smoothgrad import smoothgrad
+
+METHODS = ("vanilla", "smoothgrad", "ig", "guided")
+EXAMPLE = """examples:
+  jaxdl visualize saliency --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
+      ../shared/data/imagenet_val_25.npz --method smoothgrad --samples 25 --noise 0.15 --out runs/viz
+  jaxdl visualize saliency --method ig --steps 32 --rule riemann_trapezoid   # the embedded digits CNN"""
+
+
+def register(subparsers) -> None:
+    """Add `visualize saliency`."""
+    parser = subparsers.add_parser("saliency", help="saliency maps: vanilla, SmoothGrad, integrated gradients, guided",
+                                   epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_subject_arguments(parser)
+    add_class_arguments(parser)
+    parser.add_argument("--method", choices=METHODS, default="vanilla", help="attribution method (default vanilla: "
+                        "|d logit / dx| max over channels, the course's)")
+    parser.add_argument("--samples", type=int, default=50, help="smoothgrad: noisy copies per image (default 50)")
+    parser.add_argument("--noise", type=float, default=0.15, help="smoothgrad: noise std as a fraction of the "
+                        "image's range max-min (default 0.15)")
+    parser.add_argument("--seed", type=int, default=0, help="smoothgrad: seed of the noise (default 0)")
+    parser.add_argument("--steps", type=int, default=50, help="ig: integration steps (default 50)")
+    parser.add_argument("--rule", choices=RULES, default="gausslegendre", help="ig: quadrature rule (captum's names)")
+    parser.add_argument("--baseline", type=float, default=0.0, help="ig: constant baseline in normalised space "
+                        "(default 0: the mean colour)")
+    parser.set_defaults(func=run)
+
+
+def method_of(args: argparse.Namespace, model, variables):
+    """(images, classes) -> (raw attributions, logits) for the chosen --method, its parameters bound."""
+    if args.method == "smoothgrad":
+        return partial(smoothgrad, model, variables, key=prng_key(args.seed), samples=args.samples, noise=args.noise)
+    if args.method == "ig":
+        return partial(integrated_gradients, model, variables, baseline=args.baseline, steps=args.steps, rule=args.rule)
+    return partial(guided_backprop if args.method == "guided" else saliency, model, variables)
+
+
+def picture(method: str, attributions: np.ndarray) -> np.ndarray:
+    """What the figure shows: heat maps in [0, 1] (N,H,W), or guided gradients as colour (N,H,W,C)."""
+    if method == "guided":
+        return signed_colour(attributions)
+    return heat(np.abs(attributions).max(axis=-1) if attributions.ndim == 4 else attributions)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Write OUT/saliency_METHOD.{png,npy} (raw attributions) and the table of explained classes."""
+    subject, inputs = subject_and_inputs(args)
+    classes = chosen_classes(args, subject, inputs)
+    attribute = method_of(args, subject.model, subject.variables)
+    maps = in_batches(attribute, np.asarray(subject.to_normalized(inputs.pixels)), classes, inputs.names,
+                      args.batch_size, args.progress, f"saliency {args.method}")
+    write_attributions(args.out / f"saliency_{args.method}", maps, lambda part: {args.method: picture(args.method, maps[part])},
+                       subject, inputs, classes, args.show)
