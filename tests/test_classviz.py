@@ -11,6 +11,7 @@ import torchvision
 from scipy.ndimage import gaussian_filter1d
 
 from jaxdl import models
+from jaxdl.cli import main
 from jaxdl.data.imagenet import MEAN, STD
 from jaxdl.keys import prng_key
 from jaxdl.visualize.blur import gaussian_blur
@@ -86,3 +87,11 @@ def test_digits_reach_their_class():
     probs = jax.nn.softmax(subject.logits(subject.variables, jnp.asarray(result.images)))
     assert np.all(np.diagonal(np.asarray(probs)) > 0.9), np.diagonal(np.asarray(probs))
     assert result.images.min() >= 0 and result.images.max() <= 1  # identity normalisation: clamped to [0, 1]
+
+
+def test_classviz_command_bad_class(tmp_path, capsys):
+    assert main(["visualize", "classviz", "--target", "3", "10", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == "jaxdl visualize: error: class index 10 out of range: the network has classes 0..9\n"
+    assert main(["visualize", "classviz", "--init", "image", "--param", "fourier", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "jaxdl visualize: error: --param fourier starts from noise only (use --init noise)\n"
