@@ -19,6 +19,7 @@ from jaxdl.visualize.classviz import CourseSettings, jitter_offsets, visualize_c
 from jaxdl.visualize.subject import Subject, digits_subject
 from jaxdl.weights import from_torchvision
 from parity import to_nhwc, to_torch
+from torch_classviz import torch_course_loop
 
 
 @pytest.mark.parametrize("shape, sigma", [((2, 5, 7, 3), 0.5), ((1, 9, 4, 1), 1.3), ((1, 11, 13, 3), 2.2)])
@@ -27,25 +28,6 @@ def test_blur_equals_scipy(shape, sigma):
     expected = gaussian_filter1d(gaussian_filter1d(x, sigma, axis=1), sigma, axis=2)  # mode 'reflect', truncate 4
     err = np.abs(np.asarray(gaussian_blur(x, sigma)) - expected).max()
     assert err < 1e-6, err  # radius 9 > 4 pixels in the second case: the reflection repeats, as scipy's
-
-
-def torch_course_loop(model, image, target, offsets, settings, low, high):
-    """The course's create_class_visualization loop, transcribed (torch.roll jitter, scipy blur), one image."""
-    img = image.clone().requires_grad_()
-    for t, (ox, oy) in enumerate(offsets.tolist()):
-        img.data.copy_(torch.roll(img.data, (oy, ox), dims=(2, 3)))
-        out = model(img)
-        objective = out[0, target] - settings.l2_reg * torch.norm(img)
-        objective.backward()
-        img = img + settings.lr * img.grad
-        img.detach_().requires_grad_()
-        img.data.copy_(torch.roll(img.data, (-oy, -ox), dims=(2, 3)))
-        for c in range(3):
-            img.data[:, c].clamp_(min=float(low[c]), max=float(high[c]))
-        if t % settings.blur_every == 0:
-            blurred = gaussian_filter1d(gaussian_filter1d(img.data.numpy(), settings.sigma, axis=2), settings.sigma, axis=3)
-            img.data = torch.tensor(blurred)
-    return img.detach()
 
 
 @pytest.fixture
