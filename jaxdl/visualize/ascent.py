@@ -39,6 +39,17 @@ def is_zero(grad: jax.Array) -> jax.Array:
     return jnp.all(grad == 0, axis=tuple(range(1, grad.ndim)))
 
 
+def scan_frames(step: Callable, carry, per_step: jax.Array, picture: Callable) -> tuple[object, jax.Array]:
+    """lax.scan of `step(carry, x) -> carry` over `per_step` (frames, frame_every, ...): the final carry and
+    `picture(carry)` after each frame_every steps, so frames cost no memory per iteration."""
+
+    def frame(carry, rows):
+        carry = jax.lax.scan(lambda c, x: (step(c, x), None), carry, rows)[0]
+        return carry, picture(carry)
+
+    return jax.lax.scan(frame, carry, per_step)
+
+
 def frame_chunks(per_step: np.ndarray | jax.Array, frame_every: int) -> jax.Array:
     """Per-iteration inputs (N, ...) -> (N / frame_every, frame_every, ...); N must be a multiple of frame_every."""
     n = len(per_step)

@@ -9,14 +9,16 @@ image of [0, 1]; blur (sigma 0.5) when t % blur_every == 0, t = 0 included. With
 logits pass a ReLU: a class whose map is all negative has zero gradient (counted and warned about).
 """
 
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxdl.visualize.ascent import Visualization, class_score_grad, is_zero, run_in_chunks, warn_zero_gradients
+from jaxdl.visualize.ascent import (Visualization, class_score_grad, is_zero, run_in_chunks, scan_frames,
+                                   warn_zero_gradients)
 from jaxdl.visualize.blur import gaussian_blur
 from jaxdl.visualize.subject import Subject
 
@@ -66,18 +68,13 @@ def course_ascent(logits: Callable, sigma: float = 0.5) -> Callable:
         x = jnp.clip(jnp.roll(x, (-shift[0], -shift[1]), axis=(1, 2)), low, high)
         blur = (blur_every > 0) & (t % jnp.maximum(blur_every, 1) == 0)
         x = jax.lax.cond(blur, lambda y: gaussian_blur(y, sigma), lambda y: y, x)
-        return (x, t + 1, zeros + is_zero(score_grad)), None
+        return x, t + 1, zeros + is_zero(score_grad)
 
     @jax.jit
     def advance(variables, targets, lr, l2_reg, blur_every, low, high, images, offsets, start):
         params = (variables, targets, lr, l2_reg, blur_every, low, high)
-
-        def frame(carry, rows):
-            carry, _ = jax.lax.scan(lambda c, o: step(params, c, o), carry, rows)
-            return carry, carry[0]
-
-        zeros = jnp.zeros(len(images), jnp.int32)
-        (images, _, zeros), frames = jax.lax.scan(frame, (images, jnp.asarray(start, jnp.int32), zeros), offsets)
+        carry = (images, jnp.asarray(start, jnp.int32), jnp.zeros(len(images), jnp.int32))
+        (images, _, zeros), frames = scan_frames(partial(step, params), carry, offsets, lambda c: c[0])
         return images, frames, zeros
 
     return advance

@@ -9,13 +9,15 @@ sigmoid of that, so always in [0, 1]. Each iteration sees a random jitter, zoom 
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 
-from jaxdl.visualize.ascent import Visualization, class_score_grad, is_zero, run_in_chunks, warn_zero_gradients
+from jaxdl.visualize.ascent import (Visualization, class_score_grad, is_zero, run_in_chunks, scan_frames,
+                                   warn_zero_gradients)
 from jaxdl.visualize.subject import Subject
 
 # color_sqrt of the 25 images of the course's imagenet_val_25.npz (RGB in [0, 1]), largest eigenvalue scaled to 1.
@@ -86,18 +88,14 @@ def fourier_ascent(logits: Callable, subject_space: Callable, width: int) -> Cal
         pixels, pullback = jax.vjp(lambda p: jax.vmap(transform)(render(p, scale, color, width), transforms), params)
         pixel_grad, _ = class_score_grad(lambda v, x: logits(v, subject_space(x)), variables, pixels, targets)
         updates, opt_state = adam.update(pullback(pixel_grad)[0], opt_state)
-        return ((params + lr * updates, opt_state), zeros + is_zero(pixel_grad)), None
+        return (params + lr * updates, opt_state), zeros + is_zero(pixel_grad)
 
     @jax.jit
     def advance(variables, targets, lr, scale, color, state, per_step):
         consts = (variables, targets, lr, scale, color)
-
-        def frame(carry, rows):
-            carry, _ = jax.lax.scan(lambda c, t: step(consts, c, t), carry, rows)
-            return carry, subject_space(render(carry[0][0], scale, color, width))
-
-        zeros = jnp.zeros(len(targets), jnp.int32)
-        (state, zeros), frames = jax.lax.scan(frame, (state, zeros), per_step)
+        picture = lambda carry: subject_space(render(carry[0][0], scale, color, width))  # noqa: E731
+        carry = (state, jnp.zeros(len(targets), jnp.int32))
+        (state, zeros), frames = scan_frames(partial(step, consts), carry, per_step, picture)
         return state, frames, zeros
 
     return advance
