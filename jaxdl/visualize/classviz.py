@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxdl.errors import JaxdlError
 from jaxdl.visualize.ascent import (Visualization, class_score_grad, is_zero, run_in_chunks, scan_frames,
                                    warn_zero_gradients)
 from jaxdl.visualize.blur import gaussian_blur
@@ -89,6 +90,8 @@ def visualize_classes(subject: Subject, targets: Sequence[int], key: jax.Array |
     `init`: normalised images (1 or len(targets), H, W, C); `offsets` (iterations, 2): the jitter sequence, else
     drawn from `key`; `advance`: a `course_ascent` built earlier in this run (built here if None)."""
     targets = np.asarray(targets, np.int32)
+    if key is None and (init is None or offsets is None):
+        raise JaxdlError("a key is needed to draw the initial noise or the jitter offsets")
     noise_key, jitter_key = jax.random.split(key) if key is not None else (None, None)
     if init is None:
         init = jax.random.normal(noise_key, (len(targets), *shape))
