@@ -1,12 +1,13 @@
 """Class visualizations of the course's targets with the real SqueezeNet 1.0: the course's method and the Fourier one.
 
     python scripts/viz_classviz.py                       # all parts, then the figures and table in docs/visualize
-    python scripts/viz_classviz.py --part course &  python scripts/viz_classviz.py --part image &
-    python scripts/viz_classviz.py --part fourier; wait; python scripts/viz_classviz.py --part report
+    python scripts/viz_classviz.py --part course --targets 76 78 &  python scripts/viz_classviz.py --part image &
+    ... (any split of the targets, each part in its own process); wait; python scripts/viz_classviz.py --part report
 
 Parts: `course` (the course's targets 76, 78, 187, 683, 366, 604, 113 from noise, course method), `image`
 (target 113 from image 0 of imagenet_val_25.npz, course method), `fourier` (the same targets from noise,
-Fourier parametrisation); each saves its result to RUNS/PART.npz, so the parts can run in parallel processes.
+Fourier parametrisation); each saves its result to RUNS/PART-TARGETS.npz, so parts and subsets of the targets
+can run in parallel processes (the noise of a target depends on the subset it was drawn with).
 `report` writes classviz_noise.png (both methods side by side), classviz_image.png, classviz_course.gif
 and the table classviz_table.md/.csv under --out.
 """
@@ -37,6 +38,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--part", choices=(*PARTS, "report", "all"), default="all")
     parser.add_argument("--weights", type=Path, default=SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors")
     parser.add_argument("--images", type=Path, default=SHARED / "data" / "imagenet_val_25.npz")
+    parser.add_argument("--targets", type=int, nargs="+", default=COURSE_TARGETS, help="course / fourier parts: these targets")
     parser.add_argument("--iters", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--gif-size", type=int, default=96, help="pixels per image in the GIF (default 96, < 1 MB)")
@@ -50,17 +52,27 @@ def run_part(part: str, args: argparse.Namespace, subject) -> Visualization:
     """One part's class visualization (see the module docstring)."""
     key, course = prng_key(args.seed), CourseSettings(iterations=args.iters)
     if part == "course":
-        return visualize_classes(subject, COURSE_TARGETS, key, settings=course, progress=args.progress)
+        return visualize_classes(subject, args.targets, key, settings=course, progress=args.progress)
     if part == "image":
         start = subject.to_normalized(jnp.asarray(load_npz(args.images).pixels[:1]))
         return visualize_classes(subject, [113], key, init=start, settings=course, progress=args.progress)
-    return fourier_visualize(subject, COURSE_TARGETS, key, replace(FourierSettings(), iterations=args.iters),
+    return fourier_visualize(subject, args.targets, key, replace(FourierSettings(), iterations=args.iters),
                              progress=args.progress)
+
+
+def load_part(runs: Path, part: str) -> Visualization:
+    """A part's saved results, its target subsets joined in the course's target order."""
+    pieces = [np.load(path) for path in sorted(runs.glob(f"{part}-*.npz"))]
+    order = np.argsort([COURSE_TARGETS.index(t) if t in COURSE_TARGETS else t for t in np.concatenate([p["targets"] for p in pieces])])
+    return Visualization(np.concatenate([p["images"] for p in pieces])[order],
+                         np.concatenate([p["frames"] for p in pieces], axis=1)[:, order],
+                         np.concatenate([p["targets"] for p in pieces])[order],
+                         np.concatenate([p["zero_steps"] for p in pieces])[order])
 
 
 def report(args: argparse.Namespace, subject) -> None:
     """Figures and table from the saved parts."""
-    parts = {part: Visualization(**np.load(args.runs / f"{part}.npz")) for part in PARTS}
+    parts = {part: load_part(args.runs, part) for part in PARTS}
     labels = {"course": ("course", "noise"), "image": ("course", "image 0"), "fourier": ("fourier", "noise")}
     rows = [{"method": labels[p][0], "start": labels[p][1], **r} for p in PARTS for r in scores(subject, parts[p])]
     save_figure(subject, [("course", parts["course"]), ("fourier", parts["fourier"])], args.out / "classviz_noise.png")
@@ -80,7 +92,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     subject = imagenet_subject("squeezenet1_0", args.weights)
     for part in PARTS if args.part == "all" else (args.part,) if args.part != "report" else ():
-        np.savez_compressed(args.runs / f"{part}.npz", **asdict(run_part(part, args, subject)))
+        result = run_part(part, args, subject)
+        np.savez_compressed(args.runs / f"{part}-{'_'.join(map(str, result.targets))}.npz", **asdict(result))
     if args.part in ("report", "all"):
         report(args, subject)
 
