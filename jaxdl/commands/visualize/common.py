@@ -23,10 +23,14 @@ def add_subject_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars (for logs)")
 
 
+def load_subject(args: argparse.Namespace) -> Subject:
+    """The network --arch and --weights name (the digits CNN by default)."""
+    return digits_subject() if args.arch == DIGITS else imagenet_subject(args.arch, args.weights)
+
+
 def subject_and_inputs(args: argparse.Namespace) -> tuple[Subject, Inputs]:
     """The network and the pixel-space images the options name (digits CNN + its test images by default)."""
     if args.arch == DIGITS:
-        subject = digits_subject()
         if args.inputs:
             inputs = load_inputs(args.inputs, size=32)
             inputs = Inputs(inputs.pixels.mean(-1, keepdims=True), inputs.labels, inputs.names)  # grey, as the digits
@@ -34,10 +38,10 @@ def subject_and_inputs(args: argparse.Namespace) -> tuple[Subject, Inputs]:
             _, x_test, _, y_test = digit_splits()
             inputs = Inputs(x_test, y_test, tuple(f"digit[{i}]" for i in range(len(x_test))))
     else:
-        subject = imagenet_subject(args.arch, args.weights)
         if not args.inputs:
             raise SystemExit("jaxdl visualize: error: INPUTS (image files or an .npz) are needed with an ImageNet --arch")
         inputs = load_inputs(args.inputs, size=args.size)
+    subject = load_subject(args)
     if args.limit is not None:
         inputs = Inputs(inputs.pixels[: args.limit], None if inputs.labels is None else inputs.labels[: args.limit],
                         inputs.names[: args.limit])
