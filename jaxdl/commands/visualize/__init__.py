@@ -7,7 +7,7 @@ where to write) and writes figures plus Markdown/CSV tables under --out.
 import argparse
 import importlib
 
-METHODS: tuple[str, ...] = ()  # each method module of this package, in the order `--help` lists them
+METHODS: tuple[str, ...] = ("adversarial",)  # each method module of this package, in the order `--help` lists them
 EXAMPLE = """example (the course's 25 ImageNet images with the real SqueezeNet 1.0):
   jaxdl visualize saliency --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
       ../shared/data/imagenet_val_25.npz --out runs/viz
