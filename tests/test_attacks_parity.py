@@ -1,0 +1,104 @@
+"""FGSM, PGD and PGDL2 equal torchattacks 3.5.1 on the same converted weights (random_start=False).
+
+torch side: the torchvision model behind the ImageNet normalisation, inputs in [0, 1]; jaxdl side:
+`Subject.logits_of_pixels` of the converted weights. Allowed differences: sign flips of gradients
+that are zero up to rounding (>= 99.9 % of pixels within 1e-5), the same predictions.
+"""
+
+from pathlib import Path
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import torch
+import torchattacks
+import torchvision
+
+from jaxdl import models
+from jaxdl.data.imagenet import MEAN, STD, class_names
+from jaxdl.visualize.attacks import make_pgd
+from jaxdl.visualize.subject import Subject
+from jaxdl.weights import from_torchvision
+from parity import randomize_bn_stats, to_nhwc, to_torch
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
+IMAGES = SHARED / "data" / "imagenet_val_25.npz"
+# name -> (torchattacks class, jaxdl norm, eps, step, steps)
+ATTACKS = {"FGSM": (torchattacks.FGSM, "linf", 8 / 255, 8 / 255, 1), "PGD": (torchattacks.PGD, "linf", 8 / 255, 2 / 255, 3),
+           "PGDL2": (torchattacks.PGDL2, "l2", 1.0, 0.2, 3)}
+
+
+class Normalized(torch.nn.Module):
+    """A torchvision model with the ImageNet normalisation inside: inputs in [0, 1], as torchattacks expects.
+
+    Keep it in eval mode: torchattacks restores the mode it found, and BatchNorm in train mode changes the predictions."""
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self.model = model
+        self.register_buffer("mean", torch.tensor(MEAN).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(STD).view(1, 3, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model((x - self.mean) / self.std)
+
+
+def both_sides(arch: str, reference: torch.nn.Module) -> tuple[Normalized, Subject]:
+    """The torch model (normalisation inside) and a jaxdl Subject on the same weights."""
+    variables = from_torchvision(arch, {k: v.numpy() for k, v in reference.state_dict().items()})
+    return Normalized(reference).eval(), Subject(models.create(arch), variables, jnp.asarray(MEAN), jnp.asarray(STD), class_names(), arch)
+
+
+def compare(torch_model: Normalized, subject: Subject, pixels: np.ndarray, goals: np.ndarray, targeted: bool) -> dict[str, float]:
+    """Run every attack on both sides; assert the same images and predictions; return the fraction within 1e-5 per attack."""
+    fractions = {}
+    for name, (attack_class, norm, eps, step, steps) in ATTACKS.items():
+        kwargs = {} if name == "FGSM" else {"alpha": step, "steps": steps, "random_start": False}
+        attack = attack_class(torch_model, eps=eps, **kwargs)
+        if targeted:
+            attack.set_mode_targeted_by_label(quiet=True)
+        theirs = to_nhwc(attack(to_torch(pixels), torch.from_numpy(goals)))
+        ours = np.asarray(make_pgd(subject.logits_of_pixels, norm)(subject.variables, pixels, goals, targeted, eps, step, steps))
+        diff = np.abs(ours - theirs)
+        fractions[name] = float((diff <= 1e-5).mean())
+        assert fractions[name] >= 0.999, f"{name}: only {fractions[name]:.4%} of pixels within 1e-5 (max {diff.max():.2e})"
+        with torch.no_grad():
+            torch_pred = torch_model(to_torch(theirs)).argmax(1).numpy()
+        jax_pred = np.asarray(subject.logits_of_pixels(subject.variables, ours)).argmax(1)
+        np.testing.assert_array_equal(jax_pred, torch_pred, err_msg=name)
+    return fractions
+
+
+@pytest.fixture(scope="module")
+def resnet():
+    torch.manual_seed(0)
+    reference = torchvision.models.resnet18(weights=None)
+    randomize_bn_stats(reference, seed=1)
+    torch_model, subject = both_sides("resnet18", reference)
+    pixels = np.random.default_rng(0).uniform(0, 1, (3, 35, 35, 3)).astype(np.float32)  # odd size
+    return torch_model, subject, pixels
+
+
+@pytest.mark.parametrize("targeted", [False, True])
+def test_torchattacks_parity_resnet18_random_bn(resnet, targeted):
+    torch_model, subject, pixels = resnet
+    with torch.no_grad():
+        predicted = torch_model(to_torch(pixels)).argmax(1).numpy()
+    goals = (predicted + 17) % 1000 if targeted else predicted
+    compare(torch_model, subject, pixels, goals, targeted)
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not (WEIGHTS.is_file() and IMAGES.is_file()),
+                    reason=f"real SqueezeNet weights / ImageNet images not found under {SHARED} (present in CI next to the repo)")
+@pytest.mark.parametrize("targeted", [False, True])
+def test_torchattacks_parity_real_squeezenet(targeted):
+    from safetensors.torch import load_file
+
+    reference = torchvision.models.squeezenet1_0(weights=None)
+    reference.load_state_dict(load_file(str(WEIGHTS)))
+    torch_model, subject = both_sides("squeezenet1_0", reference)
+    data = np.load(IMAGES)
+    pixels, labels = (data["X"][:2] / 255.0).astype(np.float32), data["y"][:2]
+    compare(torch_model, subject, pixels, np.full(2, 6) if targeted else labels, targeted)
