@@ -60,9 +60,11 @@ def run_part(part: str, args: argparse.Namespace, subject) -> Visualization:
                              progress=args.progress)
 
 
-def load_part(runs: Path, part: str) -> Visualization:
-    """A part's saved results, its target subsets joined in the course's target order."""
+def load_part(runs: Path, part: str) -> Visualization | None:
+    """A part's saved results, its target subsets joined in the course's target order (None if not run)."""
     pieces = [np.load(path) for path in sorted(runs.glob(f"{part}-*.npz"))]
+    if not pieces:
+        return None
     order = np.argsort([COURSE_TARGETS.index(t) if t in COURSE_TARGETS else t for t in np.concatenate([p["targets"] for p in pieces])])
     return Visualization(np.concatenate([p["images"] for p in pieces])[order],
                          np.concatenate([p["frames"] for p in pieces], axis=1)[:, order],
@@ -72,10 +74,10 @@ def load_part(runs: Path, part: str) -> Visualization:
 
 def report(args: argparse.Namespace, subject) -> None:
     """Figures and table from the saved parts."""
-    parts = {part: load_part(args.runs, part) for part in PARTS}
+    parts = {part: result for part in PARTS if (result := load_part(args.runs, part)) is not None}
     labels = {"course": ("course", "noise"), "image": ("course", "image 0"), "fourier": ("fourier", "noise")}
-    rows = [{"method": labels[p][0], "start": labels[p][1], **r} for p in PARTS for r in scores(subject, parts[p])]
-    save_figure(subject, [("course", parts["course"]), ("fourier", parts["fourier"])], args.out / "classviz_noise.png")
+    rows = [{"method": labels[p][0], "start": labels[p][1], **r} for p in parts for r in scores(subject, parts[p])]
+    save_figure(subject, [(p, parts[p]) for p in ("course", "fourier") if p in parts], args.out / "classviz_noise.png")
     save_animation(subject, parts["course"], args.out / "classviz_course.gif", size=args.gif_size)
     snail, image = parts["image"], load_npz(args.images).pixels[0]
     shown = (len(snail.frames) // 4, len(snail.frames) // 2, len(snail.frames) - 1)  # frame i: after 10 i iterations

@@ -99,7 +99,8 @@ def register(methods) -> None:
     parser.add_argument("--attack", choices=sorted(DEFAULTS), default="fooling",
                         help="fooling: the course's normalised-space method; fgsm/pgd/pgdl2/onepixel: pixel space [0, 1]")
     parser.add_argument("--target", type=int, default=None, help="targeted attack towards class TARGET; fooling is always "
-                        "targeted (default: the course's 6 'stingray', 8 on the digits); otherwise untargeted without it")
+                        "targeted (default: the course's 6 'stingray', 8 on the digits); without it the others are untargeted "
+                        "(away from the network's own prediction)")
     parser.add_argument("--eps", type=float, default=None, help="radius of the allowed change in pixel units "
                         "(default 8/255 for fgsm/pgd, 1.0 for pgdl2)")
     parser.add_argument("--step", type=float, default=None, help="step size: fooling's lr (default 1), pgd 2/255, pgdl2 0.2")
