@@ -50,7 +50,7 @@ def test_layer_sweep_rows_and_one_extraction_per_layer(digits):
     rows = layer_sweep(features_for, ["conv1", "pool1"], y_train, y_test, [0.1, 10.0])
     assert calls == ["conv1", "pool1"]
     assert [(r["layer"], r["C"]) for r in rows] == [("conv1", 0.1), ("conv1", 10.0), ("pool1", 0.1), ("pool1", 10.0)]
-    assert set(rows[0]) == {"layer", "C", "train_acc", "test_acc"}
+    assert set(rows[0]) == {"layer", "l2", "C", "train_acc", "test_acc", "fit_s"}
     assert all(0.1 < r["test_acc"] <= 1 for r in rows)  # 4 random channels averaged: weak but above chance
 
 
@@ -95,13 +95,15 @@ def test_transfer_command_writes_table_and_reuses_cached_features(tmp_path, monk
     argv += ["--layers", "fire2,fire3", "--C", "0.1,10", "--size", "64", "--out", str(tmp_path / "out")]
     assert main(argv) == 0
     table = (tmp_path / "out" / "svm.md").read_text()
-    assert table.splitlines()[0] == "| layer | C | train_acc | test_acc |" and len(table.splitlines()) == 6
-    cache = sorted(p.name for p in (tmp_path / "out" / "features").iterdir())
-    assert cache[0] == "scenes-squeezenet1_1-random-avg-64-fire2-test.npy" and len(cache) == 4
-    assert np.load(tmp_path / "out" / "features" / cache[0]).shape == (4, 128)
-    stamps = [p.stat().st_mtime_ns for p in (tmp_path / "out" / "features").iterdir()]
+    assert table.splitlines()[0] == "| layer | l2 | C | train_acc | test_acc | fit_s |" and len(table.splitlines()) == 6
+    (folder,) = (tmp_path / "out" / "features").iterdir()
+    assert folder.name.startswith("scenes-squeezenet1_1-random-avg-64-")
+    assert sorted(p.name for p in folder.iterdir()) == ["fire2-test.npy", "fire2-train.npy", "fire3-test.npy", "fire3-train.npy"]
+    assert np.load(folder / "fire2-test.npy").shape == (4, 128)
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"accuracy_vs_C.png", "confusion.png", "per_class.md", "per_class.csv"}
+    stamps = [p.stat().st_mtime_ns for p in folder.iterdir()]
     assert main(argv) == 0  # second run: features read back, not extracted
-    assert [p.stat().st_mtime_ns for p in (tmp_path / "out" / "features").iterdir()] == stamps
+    assert [p.stat().st_mtime_ns for p in folder.iterdir()] == stamps
     assert "2 classes, 8 train / 4 test images" in capsys.readouterr().out
 
 

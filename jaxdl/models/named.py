@@ -21,14 +21,34 @@ def check_layer(layer: str | None, names: Sequence[str]) -> None:
         raise JaxdlError(f"unknown layer {layer!r}; choose one of: {', '.join(names)}")
 
 
-def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | None = None) -> jnp.ndarray:
-    """Apply the steps in order; return the activation named `layer` (None: the last step's output)."""
+def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | tuple[str, ...] | None = None) -> jnp.ndarray:
+    """Apply the steps in order; return the activation named `layer` (None: the last step's output).
+    A tuple of names gives {name: activation} of them all from one pass (see `collect`)."""
+    if isinstance(layer, tuple):
+        return collect(x, steps, layer)
     check_layer(layer, [name for name, _ in steps])
     for name, fn in steps:
         x = fn(x)
         if name == layer:
             break
     return x
+
+
+def collect(x: jnp.ndarray, steps: Sequence[Step], layers: tuple[str, ...]) -> dict[str, jnp.ndarray]:
+    """{name: activation} of every layer in `layers`, from one pass that stops at the last of them."""
+    names = [name for name, _ in steps]
+    for layer in layers:
+        check_layer(layer, names)
+    if not layers:
+        raise JaxdlError("no layers to collect")
+    wanted, out = set(layers), {}
+    for name, fn in steps:
+        x = fn(x)
+        if name in wanted:
+            out[name] = x
+            if len(out) == len(wanted):
+                break
+    return out
 
 
 def module_step(name: str, factory: Callable[..., nn.Module]) -> Step:
