@@ -30,7 +30,9 @@ def load(
 
 
 def first_per_class(split: Split, count: int) -> Split:
-    """The first `count` images of each class (in record order, which is fixed once prepared): a smaller, affordable run."""
+    """The first `count` images of each class in file-name order (as scripts/transfer_reference_torch.py takes
+    them): a smaller, affordable run."""
     images, labels = split
-    chosen = np.concatenate([np.flatnonzero(labels == c)[:count] for c in np.unique(labels)])
+    paths = [images.images[i]["path"] for i in range(len(labels))]
+    chosen = np.concatenate([sorted(np.flatnonzero(labels == c), key=paths.__getitem__)[:count] for c in np.unique(labels)])
     return Preprocessed([images.images[int(i)] for i in chosen], images.size, images.key), labels[chosen]
