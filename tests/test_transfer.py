@@ -140,10 +140,12 @@ def test_transfer_command_writes_table_and_reuses_cached_features(tmp_path, monk
     for split, count in (("train", 4), ("test", 2)):
         for c, name in enumerate(("coast", "forest")):
             write_jpegs(tmp_path / "scenes" / split / name, count, seed=c)
+    (tmp_path / "scenes" / "train" / "coast" / "broken.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
     monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
     argv = ["transfer", "--root", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--weights", "random"]
     argv += ["--layers", "fire2,fire3", "--C", "0.1,10", "--size", "64", "--out", str(tmp_path / "out")]
-    assert main(argv) == 0
+    with pytest.warns(UserWarning, match="broken.jpg: left out, not a readable image"):
+        assert main(argv) == 0
     table = (tmp_path / "out" / "svm.md").read_text()
     assert table.splitlines()[0] == "| layer | l2 | C | train_acc | test_acc | fit_s |" and len(table.splitlines()) == 6
     (folder,) = (tmp_path / "out" / "features").iterdir()
@@ -154,7 +156,7 @@ def test_transfer_command_writes_table_and_reuses_cached_features(tmp_path, monk
     stamps = [p.stat().st_mtime_ns for p in folder.iterdir()]
     assert main(argv) == 0  # second run: features read back, not extracted
     assert [p.stat().st_mtime_ns for p in folder.iterdir()] == stamps
-    assert "2 classes, 8 train / 4 test images" in capsys.readouterr().out
+    assert "2 classes, 8 train / 4 test images, 1 unreadable image(s) left out" in capsys.readouterr().out
 
 
 def test_transfer_command_rejects_unknown_layer(tmp_path, monkeypatch, capsys):
