@@ -16,8 +16,6 @@ import hashlib
 import time
 from pathlib import Path
 
-import numpy as np
-
 from jaxdl import models
 from jaxdl.data import scene15
 from jaxdl.features import cached_layers, extract
