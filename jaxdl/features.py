@@ -129,7 +129,7 @@ def extract(
             if name not in features:
                 features[name] = np.empty((num, *block.shape[1:]), block.dtype)
             features[name][start : start + len(block)] = block
-    return features if layers is not None else features[layer]
+    return {name: features[name] for name in wanted} if layers is not None else features[layer]  # in the order asked
 
 
 def save(path: Path, array: np.ndarray) -> None:

@@ -73,6 +73,7 @@ def transfer_step(args: argparse.Namespace, state: dict) -> None:
     pixels = svm_sweep(state["pixels_train"], state["y_train"], state["pixels_test"], state["y_test"], CS)
     rows = [{"features": "raw pixels (8x8)", **row} for row in pixels]
     for row in layer_sweep(features_for, LAYERS, state["y_train"], state["y_test"], CS):
+        row.pop("l2")  # always L2 here, as the pixel rows
         rows.append({"features": f"{state['network']} {row.pop('layer')}", **row})
     write_table(rows, args.out / "transfer_digits")
     print(markdown_table(rows), end="")
