@@ -29,14 +29,14 @@ def linear_svc(x: np.ndarray, y: np.ndarray, C: float) -> LinearSVC:
 CLASSIFIERS: dict[str, Fit] = {"sklearn": linear_svc}  # `--svm NAME`
 
 
-def l2_normalized(features: np.ndarray) -> np.ndarray:
-    """Each sample flattened to a vector of unit L2 norm (the course's feature normalisation)."""
-    return normalize(flat(features), norm="l2")
-
-
 def flat(features: np.ndarray) -> np.ndarray:
     """Each sample flattened to one row."""
     return np.asarray(features).reshape(len(features), -1)
+
+
+def l2_normalized(features: np.ndarray) -> np.ndarray:
+    """Each sample flattened to a vector of unit L2 norm (the course's feature normalisation)."""
+    return normalize(flat(features), norm="l2")
 
 
 def check_split(features: np.ndarray, labels: np.ndarray, name: str) -> None:
