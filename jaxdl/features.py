@@ -1,7 +1,8 @@
 """Intermediate-layer features of a model: batched, jitted once, sharded over all devices.
 
 `extract(model, variables, images, "fire9")` runs the network only up to `fire9`
-(the models stop at `layer=`), one fixed-shape batch at a time: the last batch is
+(the models stop at `layer=`); `extract(..., layers=["fire5", "fire9"])` returns both
+from one pass that stops at fire9. One fixed-shape batch at a time: the last batch is
 padded, so a single compilation serves every batch. With several devices each batch
 is split over them along the batch axis and the variables are replicated.
 `pool="avg"` (or "max") reduces a spatial activation to one vector per image on the device,
@@ -40,14 +41,19 @@ def check_pool(pool: str | None) -> None:
         raise JaxdlError(f"unknown pool {pool!r}; choose one of: {', '.join(POOLS)} (or none)")
 
 
+def pooled(out: jnp.ndarray, pool: str | None) -> jnp.ndarray:
+    """`out` reduced over its spatial axes by `pool` when it is an NHWC map, else unchanged."""
+    return POOLS[pool](out, axis=(1, 2)) if pool and out.ndim == 4 else out
+
+
 @functools.cache
-def feature_fn(model: nn.Module, layer: str | None, pool: str | None) -> Callable:
+def feature_fn(model: nn.Module, layer: str | tuple[str, ...] | None, pool: str | None) -> Callable:
     """The jitted `(variables, images) -> activation at layer` (spatially pooled if `pool` and 4-D),
-    one per (model, layer, pool), reused across calls."""
+    or {name: activation} for a tuple of layers (one pass); one per (model, layer, pool), reused across calls."""
 
     def forward(variables, images):
         out = model.apply(variables, images, train=False, layer=layer)
-        return POOLS[pool](out, axis=(1, 2)) if pool and out.ndim == 4 else out
+        return jax.tree.map(lambda a: pooled(a, pool), out)
 
     split = shardings()
     if split is None:
@@ -87,18 +93,24 @@ def extract(
     model: nn.Module,
     variables,
     images: Sequence,
-    layer: str | None,
+    layer: str | None = None,
     batch_size: int = 64,
     progress: bool = True,
     pool: str | None = None,
-) -> np.ndarray:
-    """The activations at `layer` (None: logits) of all images, as one numpy array with the images' order.
+    layers: Sequence[str] | None = None,
+) -> np.ndarray | dict[str, np.ndarray]:
+    """The activations at `layer` (None: logits) of all images, as one numpy array with the images' order;
+    with `layers=[...]` instead, {name: array} of every one of them from a single forward pass.
 
     `images` is an NHWC float array, or any sequence whose slices `images[i:j]` are NHWC batches
     (e.g. a lazily decoded data set), so the whole data set need not fit in memory.
     `pool` ("avg", "max") reduces an NHWC activation over its spatial axes to (N, C).
     """
-    check_layer(layer, model.layer_names())
+    wanted = layer if layers is None else tuple(dict.fromkeys(layers))  # a tuple: one pass, a dict out
+    for name in wanted if layers is not None else [layer]:
+        check_layer(name, model.layer_names())
+    if layers is not None and not wanted:
+        raise JaxdlError("no layers to extract")
     check_pool(pool)
     num = len(images)
     if num == 0:
@@ -106,27 +118,38 @@ def extract(
     size = batch_size_for(batch_size, num, jax.device_count())
     split = shardings()
     variables = jax.device_put(variables, split[1] if split else None)
-    forward = feature_fn(model, layer, pool)
+    forward = feature_fn(model, wanted, pool)
     starts = range(0, num, size)
     running = ((start, forward(variables, padded(images[start : start + size], size))) for start in starts)
-    features = None
-    bar = tqdm(one_ahead(running), total=len(starts), desc=f"features {layer or 'logits'}", disable=not progress)
-    for start, result in bar:
-        block = np.asarray(result)[: num - start]
-        if features is None:
-            features = np.empty((num, *block.shape[1:]), block.dtype)
-        features[start : start + len(block)] = block
-    return features
+    desc = f"features {','.join(wanted) if layers is not None else layer or 'logits'}"
+    features: dict = {}
+    for start, result in tqdm(one_ahead(running), total=len(starts), desc=desc, disable=not progress):
+        for name, block in result.items() if layers is not None else [(layer, result)]:
+            block = np.asarray(block)[: num - start]
+            if name not in features:
+                features[name] = np.empty((num, *block.shape[1:]), block.dtype)
+            features[name][start : start + len(block)] = block
+    return {name: features[name] for name in wanted} if layers is not None else features[layer]  # in the order asked
 
 
-def cached(path: str | Path, compute: Callable[[], np.ndarray]) -> np.ndarray:
-    """The array saved at `path` (.npy) if it exists, else `compute()` saved there first (atomically)."""
-    path = Path(path)
-    if path.exists():
-        return np.load(path)
-    array = compute()
+def save(path: Path, array: np.ndarray) -> None:
+    """`array` saved as .npy at `path` atomically (written beside it, then renamed): never a half-written cache file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial.npy")
     np.save(partial, array)
     partial.replace(path)
-    return array
+
+
+def cached(path: str | Path, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """The array saved at `path` (.npy) if it exists, else `compute()` saved there first (atomically)."""
+    return cached_layers({None: Path(path)}, lambda missing: {None: compute()})[None]
+
+
+def cached_layers(paths: dict, compute: Callable[[list], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """{layer: array} for every layer of `paths` ({layer: .npy path}): those saved are read back, the missing
+    ones come from ONE call `compute(missing layers)` (one forward pass) and are saved, each to its own file."""
+    missing = [layer for layer, path in paths.items() if not Path(path).exists()]
+    computed = compute(missing) if missing else {}
+    for layer in missing:
+        save(Path(paths[layer]), computed[layer])
+    return {layer: computed[layer] if layer in computed else np.load(path) for layer, path in paths.items()}

@@ -148,3 +148,29 @@ def test_four_devices_give_the_same_features_sharded(tmp_path):
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"devices": 4, "sharded_over": 4, "shard_rows": [2, 2, 2, 2], "compilations": 1}
     np.testing.assert_allclose(np.load(tmp_path / "f.npy"), single, atol=1e-6)
+
+
+def test_one_pass_gives_every_layer_as_one_pass_per_layer():
+    model, variables, images = tiny_setup(num_images=7)
+    feature_fn.cache_clear()
+    got = extract(model, variables, images, layers=["pool1", "conv1"], batch_size=3, progress=False)
+    assert list(got) == ["pool1", "conv1"]
+    for layer in ("conv1", "pool1"):
+        np.testing.assert_array_equal(got[layer], extract(model, variables, images, layer, batch_size=3, progress=False))
+    assert feature_fn(model, ("pool1", "conv1"), None)._cache_size() == 1
+    without_fc = {"params": {"conv1": variables["params"]["conv1"]}}  # the pass stops at the deepest layer asked for
+    assert extract(model, without_fc, images, layers=["conv1", "pool1"], progress=False)["pool1"].shape == (7, 4)
+    with pytest.raises(JaxdlError, match="unknown layer 'fc7'"):
+        extract(model, variables, images, layers=["conv1", "fc7"])
+    with pytest.raises(JaxdlError, match="no layers to extract"):
+        extract(model, variables, images, layers=[])
+
+
+def test_one_pass_on_squeezenet_matches_single_layers_pooled():
+    model = models.create("squeezenet1_1")
+    variables = random_variables(model, 64)
+    images = np.random.default_rng(3).normal(size=(3, 64, 64, 3)).astype(np.float32)
+    got = extract(model, variables, images, layers=["fire3", "fire5", "conv10"], pool="avg", progress=False)
+    assert {k: v.shape for k, v in got.items()} == {"fire3": (3, 128), "fire5": (3, 256), "conv10": (3, 1000)}
+    for layer, features in got.items():
+        assert_close(features, extract(model, variables, images, layer, pool="avg", progress=False), rel=1e-6)

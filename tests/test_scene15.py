@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from jaxdl.data import image_folder, scene15
-from jaxdl.data.imagenet import Preprocessed, preprocess
+from jaxdl.data.imagenet import MEAN, STD, Preprocessed, preprocess
 from jaxdl.errors import DataError
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -35,7 +35,9 @@ def presplit(tmp_path):
 
 
 def test_presplit_folder_round_trips_file_bytes(presplit, tmp_path):
-    sources, classes = image_folder.load(presplit, directory=tmp_path / "tfds")
+    prepared = image_folder.load(presplit, directory=tmp_path / "tfds")
+    sources, classes = prepared.sources, prepared.classes
+    assert prepared.skipped == []
     assert classes == ["coast", "forest"]
     assert {s: len(src) for s, src in sources.items()} == {"train": 6, "test": 4}
     assert np.bincount(image_folder.labels(sources["test"])).tolist() == [2, 2]
@@ -77,6 +79,58 @@ def test_folder_errors_name_the_problem(tmp_path):
         image_folder.split_files(tmp_path / "mismatch")
 
 
+def test_unreadable_images_are_left_out_with_a_warning_and_counted(presplit, tmp_path):
+    (presplit / "train" / "coast" / "garbage.jpg").write_bytes(b"not a jpeg at all")
+    whole = (presplit / "train" / "forest" / "image_0000.jpg").read_bytes()
+    (presplit / "train" / "forest" / "truncated.jpg").write_bytes(whole[: len(whole) // 2])
+    (presplit / "test" / "forest" / "folder.png").mkdir()  # named like an image, cannot be read
+    with pytest.warns(UserWarning) as caught:
+        prepared = image_folder.load(presplit, directory=tmp_path / "tfds")
+    messages = sorted(str(w.message) for w in caught if "left out" in str(w.message))
+    assert len(messages) == 3
+    assert "train/coast/garbage.jpg: left out, not a readable image (cannot identify image file" in messages[1]
+    assert "train/forest/truncated.jpg: left out, not a readable image (image file is truncated" in messages[2]
+    assert "test/forest/folder.png: left out, not a readable image (" in messages[0]
+    assert {Path(p).name for p in prepared.skipped} == {"garbage.jpg", "truncated.jpg", "folder.png"}
+    assert {s: len(src) for s, src in prepared.sources.items()} == {"train": 6, "test": 4}  # every readable one kept
+    again = image_folder.load(presplit, directory=tmp_path / "tfds")  # read back prepared: still counted
+    assert sorted(again.skipped) == sorted(prepared.skipped)
+
+
+def test_too_few_images_or_classes_fail_before_any_work(presplit, tmp_path):
+    for path in (presplit / "test" / "forest").iterdir():
+        path.write_bytes(b"broken")
+    with pytest.warns(UserWarning, match="left out"), pytest.raises(DataError, match=r"test split: class 'forest' has no readable image \(2 unreadable, left out\)"):
+        image_folder.load(presplit, directory=tmp_path / "tfds")
+    for split in ("train", "test"):
+        write_jpegs(tmp_path / "one" / split / "coast", 2, seed=0)
+    with pytest.raises(DataError, match=r"only 1 class folder \(coast\): a classifier needs at least two"):
+        image_folder.load(tmp_path / "one", directory=tmp_path / "tfds2")
+    (presplit / "train" / "empty").mkdir()
+    (presplit / "test" / "empty").mkdir()
+    with pytest.raises(DataError, match="class folder.* without images: empty"):
+        image_folder.load(presplit, directory=tmp_path / "tfds3")
+    assert not (tmp_path / "tfds2").exists() and not (tmp_path / "tfds3").exists()  # refused before preparing anything
+
+
+def test_cmyk_jpeg_and_16_bit_png_are_converted_not_clipped():
+    ramp = np.linspace(0, 1, 64)
+    rgb = np.stack([np.outer(ramp, ramp), np.outer(ramp, 1 - ramp), np.outer(1 - ramp, ramp)], -1)
+    rgb = (255 * rgb).round().astype(np.uint8)
+    cmyk = io.BytesIO()
+    Image.fromarray(rgb).convert("CMYK").save(cmyk, format="JPEG", quality=98)
+    assert Image.open(io.BytesIO(cmyk.getvalue())).mode == "CMYK"
+    got = preprocess(cmyk.getvalue(), size=64) * STD + MEAN
+    assert np.abs(got * 255 - rgb).mean() < 2.5  # back to the RGB it was made from, up to JPEG's loss
+    sixteen = (np.arange(64 * 64).reshape(64, 64) * 16).astype(np.uint16)  # 0 .. 65,520
+    png = io.BytesIO()
+    Image.fromarray(sixteen).save(png, format="PNG")
+    assert Image.open(io.BytesIO(png.getvalue())).mode == "I;16"
+    got = preprocess(png.getvalue(), size=64) * STD + MEAN
+    expected = np.round(sixteen / 257) / 255  # scaled to 8 bits; PIL's convert("RGB") would clip everything above 255
+    assert np.abs(got - expected[..., None]).max() < 1e-6 and abs(got.max() - 255 / 255) < 1e-6 and 0.45 < got.mean() < 0.55
+
+
 def test_preprocess_matches_torchvision_resize_and_normalize():
     transforms = pytest.importorskip("torchvision.transforms")
 
@@ -101,9 +155,9 @@ def test_preprocess_matches_torchvision_resize_and_normalize():
 def test_scene15_flat_layout_takes_100_per_class(tmp_path):
     for c, name in enumerate(("coast", "forest")):
         write_jpegs(tmp_path / "flat" / name, 103, seed=c)
-    splits, classes = scene15.load(tmp_path / "flat", size=32, directory=tmp_path / "tfds")
+    splits, prepared = scene15.load(tmp_path / "flat", size=32, directory=tmp_path / "tfds")
     (train, train_labels), (test, test_labels) = splits["train"], splits["test"]
-    assert classes == ["coast", "forest"] and len(train) == 200 and len(test) == 6
+    assert prepared.classes == ["coast", "forest"] and len(train) == 200 and len(test) == 6
     assert np.bincount(train_labels).tolist() == [100, 100] and np.bincount(test_labels).tolist() == [3, 3]
     assert isinstance(train, Preprocessed) and train[5:9].shape == (4, 32, 32, 3)
 
@@ -112,8 +166,9 @@ def test_scene15_flat_layout_takes_100_per_class(tmp_path):
 def test_real_scene15_layout(tmp_path):
     if not SCENE15.is_dir():
         pytest.skip(f"15-Scene not found at {SCENE15} (present in CI next to the repository)")
-    splits, classes = scene15.load(SCENE15, directory=tmp_path / "tfds")
-    assert len(classes) == 15 and classes[0] == "bedroom" and classes[-1] == "tallbuilding"
+    splits, prepared = scene15.load(SCENE15, directory=tmp_path / "tfds")
+    classes = prepared.classes
+    assert len(classes) == 15 and prepared.skipped == [] and classes[0] == "bedroom" and classes[-1] == "tallbuilding"
     (train, train_labels), (test, test_labels) = splits["train"], splits["test"]
     assert (len(train), len(test)) == (1500, 2985)
     assert np.bincount(train_labels).tolist() == [100] * 15
@@ -134,7 +189,7 @@ def test_real_squeezenet_features_classify_scene15(tmp_path):
 
     model = models.create("squeezenet1_0")
     variables = weights.from_torchvision("squeezenet1_0", SQUEEZENET)
-    sources, _ = image_folder.load(SCENE15, 100, channels=1, directory=tmp_path / "tfds")
+    sources = image_folder.load(SCENE15, 100, channels=1, directory=tmp_path / "tfds").sources
     feats, labels = {}, {}
     start = time.perf_counter()
     for split, per_class in (("train", 10), ("test", 6)):

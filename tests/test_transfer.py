@@ -8,7 +8,10 @@ from sklearn.model_selection import train_test_split
 
 from jaxdl.cli import main
 from jaxdl.errors import DataError, JaxdlError
-from jaxdl.features import cached, extract
+import argparse
+
+from jaxdl.commands.transfer import cache_folder
+from jaxdl.features import cached, cached_layers, extract
 from jaxdl.transfer.svm import l2_normalized, layer_sweep, svm_sweep
 from tiny_cnn import tiny_setup
 
@@ -50,7 +53,7 @@ def test_layer_sweep_rows_and_one_extraction_per_layer(digits):
     rows = layer_sweep(features_for, ["conv1", "pool1"], y_train, y_test, [0.1, 10.0])
     assert calls == ["conv1", "pool1"]
     assert [(r["layer"], r["C"]) for r in rows] == [("conv1", 0.1), ("conv1", 10.0), ("pool1", 0.1), ("pool1", 10.0)]
-    assert set(rows[0]) == {"layer", "C", "train_acc", "test_acc"}
+    assert set(rows[0]) == {"layer", "l2", "C", "train_acc", "test_acc", "fit_s"}
     assert all(0.1 < r["test_acc"] <= 1 for r in rows)  # 4 random channels averaged: weak but above chance
 
 
@@ -77,6 +80,53 @@ def test_cached_computes_once(tmp_path):
     assert sorted(p.name for p in (tmp_path / "f").iterdir()) == ["squeezenet1_0-fire9-train.npy"]
 
 
+def test_cached_layers_hit_partial_hit_and_one_pass(tmp_path):
+    calls = []
+
+    def compute(missing):
+        calls.append(list(missing))
+        return {layer: np.full((2, 3), float(len(layer))) for layer in missing}
+
+    paths = lambda layers: {layer: tmp_path / f"{layer}-train.npy" for layer in layers}
+    first = cached_layers(paths(["fire5", "conv10"]), compute)
+    assert calls == [["fire5", "conv10"]]  # both missing: one call, i.e. one pass
+    again = cached_layers(paths(["fire5", "conv10"]), compute)
+    assert calls == [["fire5", "conv10"]] and all(np.array_equal(first[k], again[k]) for k in first)  # hit
+    more = cached_layers(paths(["fire5", "fire9", "conv10"]), compute)
+    assert calls[-1] == ["fire9"] and list(more) == ["fire5", "fire9", "conv10"]  # partial hit: only the new layer
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["conv10-train.npy", "fire5-train.npy", "fire9-train.npy"]
+
+
+def test_feature_cache_folder_changes_with_every_setting(tmp_path):
+    weights = tmp_path / "w.safetensors"
+    weights.write_bytes(b"one")
+    base = dict(root=tmp_path / "scenes", arch="squeezenet1_0", weights=str(weights), pool="avg", size=224, per_class=None, out=tmp_path)
+    folder = lambda fingerprint="abc", **change: cache_folder(argparse.Namespace(**{**base, **change}), fingerprint)
+    original = folder()
+    assert folder() == original and original.name.startswith("scenes-squeezenet1_0-w-avg-224-")
+    changed = [folder("abd"), folder(arch="squeezenet1_1"), folder(pool="max"), folder(size=112), folder(per_class=[10, 6])]
+    weights.write_bytes(b"other weights")  # same name, new file
+    changed.append(folder())
+    names = [path.name for path in changed]
+    assert len(set(names)) == len(names) and original.name not in names  # each changed setting: another folder
+    assert {path.parent for path in changed} == {tmp_path / "features"}
+
+
+def test_l2_and_raw_sweeps_on_separable_data_of_varying_scale():
+    """Three classes told apart by direction only, each sample scaled by 0.001..10: with L2 normalisation the linear
+    SVM separates them at every C, raw features lose the small-scale samples; both rows of each C are there."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 20))
+    y = np.repeat(np.arange(3), 80)
+    x = (centres[y] + 0.3 * rng.normal(size=(240, 20))) * 10 ** rng.uniform(-3, 1, size=(240, 1))
+    train, test = np.arange(240) % 2 == 0, np.arange(240) % 2 == 1
+    rows = layer_sweep(lambda layer: (x[train], x[test]), ["raw"], y[train], y[test], [0.01, 1.0], l2s=(True, False))
+    acc = {(r["l2"], r["C"]): r["test_acc"] for r in rows}
+    assert list(acc) == [(True, 0.01), (True, 1.0), (False, 0.01), (False, 1.0)]
+    assert min(acc[(True, 0.01)], acc[(True, 1.0)]) >= 0.98  # measured 1.0, 1.0
+    assert 0.6 <= acc[(False, 0.01)] <= 0.9 and acc[(False, 1.0)] <= 0.95  # measured 0.783, 0.875
+
+
 def write_jpegs(folder, count, seed):
     """`count` random grayscale 40x48 JPEGs in `folder`."""
     rng = np.random.default_rng(seed)
@@ -90,19 +140,23 @@ def test_transfer_command_writes_table_and_reuses_cached_features(tmp_path, monk
     for split, count in (("train", 4), ("test", 2)):
         for c, name in enumerate(("coast", "forest")):
             write_jpegs(tmp_path / "scenes" / split / name, count, seed=c)
+    (tmp_path / "scenes" / "train" / "coast" / "broken.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
     monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
     argv = ["transfer", "--root", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--weights", "random"]
     argv += ["--layers", "fire2,fire3", "--C", "0.1,10", "--size", "64", "--out", str(tmp_path / "out")]
-    assert main(argv) == 0
+    with pytest.warns(UserWarning, match="broken.jpg: left out, not a readable image"):
+        assert main(argv) == 0
     table = (tmp_path / "out" / "svm.md").read_text()
-    assert table.splitlines()[0] == "| layer | C | train_acc | test_acc |" and len(table.splitlines()) == 6
-    cache = sorted(p.name for p in (tmp_path / "out" / "features").iterdir())
-    assert cache[0] == "scenes-squeezenet1_1-random-avg-64-fire2-test.npy" and len(cache) == 4
-    assert np.load(tmp_path / "out" / "features" / cache[0]).shape == (4, 128)
-    stamps = [p.stat().st_mtime_ns for p in (tmp_path / "out" / "features").iterdir()]
+    assert table.splitlines()[0] == "| layer | l2 | C | train_acc | test_acc | fit_s |" and len(table.splitlines()) == 6
+    (folder,) = (tmp_path / "out" / "features").iterdir()
+    assert folder.name.startswith("scenes-squeezenet1_1-random-avg-64-")
+    assert sorted(p.name for p in folder.iterdir()) == ["fire2-test.npy", "fire2-train.npy", "fire3-test.npy", "fire3-train.npy"]
+    assert np.load(folder / "fire2-test.npy").shape == (4, 128)
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"accuracy_vs_C.png", "confusion.png", "per_class.md", "per_class.csv"}
+    stamps = [p.stat().st_mtime_ns for p in folder.iterdir()]
     assert main(argv) == 0  # second run: features read back, not extracted
-    assert [p.stat().st_mtime_ns for p in (tmp_path / "out" / "features").iterdir()] == stamps
-    assert "2 classes, 8 train / 4 test images" in capsys.readouterr().out
+    assert [p.stat().st_mtime_ns for p in folder.iterdir()] == stamps
+    assert "2 classes, 8 train / 4 test images, 1 unreadable image(s) left out" in capsys.readouterr().out
 
 
 def test_transfer_command_rejects_unknown_layer(tmp_path, monkeypatch, capsys):

@@ -65,15 +65,15 @@ def network_step(args: argparse.Namespace, state: dict) -> None:
 
 
 def transfer_step(args: argparse.Namespace, state: dict) -> None:
-    """Average-pooled features at LAYERS -> L2 norm -> LinearSVC over CS, with raw pixels as the baseline."""
+    """Average-pooled features at LAYERS (one forward pass) -> L2 norm -> LinearSVC over CS, raw pixels as the baseline."""
     model, variables = state["model"], state["variables"]
 
-    def features_for(layer: str):
-        return tuple(extract(model, variables, state[s], layer, pool="avg", progress=False) for s in ("train", "test"))
-
+    feats = {s: extract(model, variables, state[s], pool="avg", progress=False, layers=LAYERS) for s in ("train", "test")}
+    features_for = lambda layer: (feats["train"][layer], feats["test"][layer])  # all layers came from one pass
     pixels = svm_sweep(state["pixels_train"], state["y_train"], state["pixels_test"], state["y_test"], CS)
     rows = [{"features": "raw pixels (8x8)", **row} for row in pixels]
     for row in layer_sweep(features_for, LAYERS, state["y_train"], state["y_test"], CS):
+        row.pop("l2")  # always L2 here, as the pixel rows
         rows.append({"features": f"{state['network']} {row.pop('layer')}", **row})
     write_table(rows, args.out / "transfer_digits")
     print(markdown_table(rows), end="")

@@ -3,16 +3,23 @@
 Two layouts: pre-split `root/{train,test}/<class>/<image>`, or flat `root/<class>/<image>`
 split per class with a seed (`train_size` images, or that fraction, of each class for train).
 Images are stored as the file's bytes (JPEG stays JPEG) and read back undecoded, so the
-caller decodes and preprocesses them (see jaxdl.data.imagenet.Preprocessed).
+caller decodes and preprocesses them (see jaxdl.data.imagenet.Preprocessed). While the data
+set is prepared each image is decoded once: a file that does not decode is left out with a
+warning naming it, and listed in the prepared data set's metadata (`Prepared.skipped`), so
+an extraction never stops half-way on a bad file.
 """
 
 import hashlib
+import io
 import numbers
 import re
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tensorflow_datasets as tfds
+from PIL import Image
 
 from jaxdl.data.tfds_io import data_dir
 from jaxdl.errors import DataError
@@ -20,6 +27,17 @@ from jaxdl.errors import DataError
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".ppm", ".pgm", ".webp"}
 SPLITS = ("train", "test")
 Files = dict[str, list[Path]]  # class name -> image files
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A prepared image folder: TFDS data sources per split, class names, the files left out as unreadable,
+    and a fingerprint of which file went to which split (it names the data in caches)."""
+
+    sources: dict
+    classes: list[str]
+    skipped: list[str]
+    fingerprint: str
 
 
 def class_files(folder: Path) -> Files:
@@ -63,6 +81,28 @@ def split_files(root: str | Path, train_size: int | float = 0.5, seed: int = 0) 
     return splits
 
 
+def check_counts(splits: dict[str, Files], skipped: set[str] = frozenset()) -> None:
+    """Raise a DataError unless there are two classes or more and every split has, per class, a readable image."""
+    classes = list(next(iter(splits.values())))
+    if len(classes) < 2:
+        raise DataError(f"only {len(classes)} class folder ({', '.join(classes)}): a classifier needs at least two")
+    for split, files in splits.items():
+        for name, paths in files.items():
+            if all(str(path) in skipped for path in paths):
+                bad = f" ({len(paths)} unreadable, left out)" if paths else ""
+                raise DataError(f"{split} split: class {name!r} has no readable image{bad}")
+
+
+def unreadable(data: bytes) -> str | None:
+    """None if `data` decodes as an image (fully: truncated files fail), else PIL's reason."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        return str(error) or type(error).__name__
+    return None
+
+
 def fingerprint(splits: dict[str, Files], channels: int) -> str:
     """A short hash of which file (path, size, mtime) went to which split: a new cache when anything changes."""
     digest = hashlib.sha256(str(channels).encode())
@@ -77,7 +117,7 @@ def fingerprint(splits: dict[str, Files], channels: int) -> str:
 class ImageFolder(tfds.core.GeneratorBasedBuilder):
     """Splits train and test of encoded images (`channels` as declared), labels named after the class folders."""
 
-    VERSION = tfds.core.Version("1.0.0")
+    VERSION = tfds.core.Version("1.1.0")  # 1.1: unreadable images are left out and listed in the metadata
 
     def __init__(self, *, splits: dict[str, Files], channels: int = 3, **kwargs):
         self._splits, self._channels = splits, channels
@@ -91,32 +131,47 @@ class ImageFolder(tfds.core.GeneratorBasedBuilder):
                 "path": tfds.features.Text(),
             }
         )
-        return tfds.core.DatasetInfo(builder=self, features=features)
+        return tfds.core.DatasetInfo(builder=self, features=features, metadata=tfds.core.MetadataDict(skipped=[]))
 
     def _split_generators(self, dl_manager):
         return {split: self._generate_examples(files) for split, files in self._splits.items()}
 
     def _generate_examples(self, files: Files):
+        """One record per readable image; an unreadable one is warned about, listed in the metadata, left out."""
         for label, paths in enumerate(files.values()):
             for path in paths:
-                yield str(path), {"image": path.read_bytes(), "label": label, "path": str(path)}
+                try:
+                    data = path.read_bytes()
+                    problem = unreadable(data)
+                except OSError as error:
+                    problem = str(error)
+                if problem:
+                    warnings.warn(f"{path}: left out, not a readable image ({problem})", stacklevel=2)
+                    self.info.metadata["skipped"].append(str(path))
+                    continue
+                yield str(path), {"image": data, "label": label, "path": str(path)}
 
 
 def load(
     root: str | Path, train_size: int | float = 0.5, seed: int = 0, channels: int = 3, directory: str | Path | None = None
-) -> tuple[dict, list[str]]:
-    """({"train": source, "test": source}, class names): TFDS data sources whose records hold the undecoded
-    image bytes, a label and the file path; prepared once under the data dir, then read from there."""
+) -> Prepared:
+    """TFDS data sources ({"train", "test"}) whose records hold the undecoded image bytes, a label and the file path;
+    prepared once under the data dir (each image decoded then, unreadable ones left out), then read from there.
+    Too few classes or a class without readable images in a split is a DataError before any extraction."""
     root = Path(root).expanduser().resolve()
     splits = split_files(root, train_size, seed)
+    check_counts(splits)
     name = re.sub(r"[^a-z0-9]+", "_", root.name.lower()).strip("_") or "images"
-    config = tfds.core.BuilderConfig(name=f"{name}_{fingerprint(splits, channels)}")
+    digest = fingerprint(splits, channels)
+    config = tfds.core.BuilderConfig(name=f"{name}_{digest}")
     builder = ImageFolder(
         splits=splits, channels=channels, config=config, data_dir=str(data_dir(directory)), file_format="array_record"
     )
     builder.download_and_prepare()
+    skipped = list(builder.info.metadata["skipped"])
+    check_counts(splits, set(skipped))
     sources = builder.as_data_source(decoders={"image": tfds.decode.SkipDecoding()})
-    return {split: sources[split] for split in SPLITS}, builder.info.features["label"].names
+    return Prepared({split: sources[split] for split in SPLITS}, builder.info.features["label"].names, skipped, digest)
 
 
 def labels(source) -> np.ndarray:

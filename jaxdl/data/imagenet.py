@@ -37,9 +37,20 @@ def as_pil(image: Image.Image | bytes | np.ndarray) -> Image.Image:
     return image
 
 
+SIXTEEN_BIT = ("I;16", "I;16B", "I;16L", "I;16N", "I")  # PIL's modes of 16-bit grayscale files (PNG, TIFF)
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB: 16-bit grayscale scaled from 0..65535 to 0..255 (PIL's own convert clips at 255);
+    CMYK, palette, gray and alpha images through PIL's conversions."""
+    if image.mode in SIXTEEN_BIT:
+        image = Image.fromarray(np.round(np.asarray(image, np.float64) / 257).clip(0, 255).astype(np.uint8))
+    return image.convert("RGB")
+
+
 def preprocess(image: Image.Image | bytes | np.ndarray, size: int = 224) -> np.ndarray:
     """One image -> size x size x 3 normalised float32 (bilinear resize without crop, gray repeated to RGB)."""
-    rgb = as_pil(image).convert("RGB").resize((size, size), Image.BILINEAR)
+    rgb = to_rgb(as_pil(image)).resize((size, size), Image.BILINEAR)
     return normalize(np.asarray(rgb, np.float32) / 255.0)
 
 

@@ -17,9 +17,22 @@ TRAIN_PER_CLASS = 100
 Split = tuple[Preprocessed, np.ndarray]  # (lazy normalised images, int64 labels)
 
 
-def load(root: str | Path, size: int = 224, seed: int = 0, directory: str | Path | None = None) -> tuple[dict[str, Split], list[str]]:
-    """({"train"/"test": (images, labels)}, class names); `images` is a lazy sequence of size x size x 3
-    ImageNet-normalised float32 images, decoded and resized only when sliced."""
-    sources, classes = image_folder.load(root, TRAIN_PER_CLASS, seed, channels=1, directory=directory)
-    splits = {split: (Preprocessed(source, size, key="image"), image_folder.labels(source)) for split, source in sources.items()}
-    return splits, classes
+def load(
+    root: str | Path, size: int = 224, seed: int = 0, directory: str | Path | None = None
+) -> tuple[dict[str, Split], image_folder.Prepared]:
+    """({"train"/"test": (images, labels)}, the prepared folder: class names, skipped files, fingerprint);
+    `images` is a lazy sequence of size x size x 3 ImageNet-normalised float32 images, decoded and resized when sliced."""
+    prepared = image_folder.load(root, TRAIN_PER_CLASS, seed, channels=1, directory=directory)
+    splits = {
+        split: (Preprocessed(source, size, key="image"), image_folder.labels(source)) for split, source in prepared.sources.items()
+    }
+    return splits, prepared
+
+
+def first_per_class(split: Split, count: int) -> Split:
+    """The first `count` images of each class in file-name order (as scripts/transfer_reference_torch.py takes
+    them): a smaller, affordable run."""
+    images, labels = split
+    paths = [images.images[i]["path"] for i in range(len(labels))]
+    chosen = np.concatenate([sorted(np.flatnonzero(labels == c), key=paths.__getitem__)[:count] for c in np.unique(labels)])
+    return Preprocessed([images.images[int(i)] for i in chosen], images.size, images.key), labels[chosen]

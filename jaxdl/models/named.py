@@ -25,14 +25,18 @@ def check_layer(layer: str | None, names: Sequence[str]) -> None:
         raise JaxdlError(f"unknown layer {layer!r}; choose one of: {', '.join(names)}")
 
 
-def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | None = None, start: str | None = None) -> jnp.ndarray:
+def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | tuple[str, ...] | None = None,
+              start: str | None = None) -> jnp.ndarray | dict[str, jnp.ndarray]:
     """Apply the steps after `start` (None: all) in order; return the activation named `layer` (None: the last one).
 
-    With `start`, `x` is the activation named `start` (as `layer=start` returned it)."""
+    With `start`, `x` is the activation named `start` (as `layer=start` returned it).
+    A tuple of names gives {name: activation} of them all from one pass (see `collect`)."""
     names = [name for name, _ in steps]
-    check_layer(layer, names)
     check_layer(start, names)
     first = 0 if start is None else names.index(start) + 1
+    if isinstance(layer, tuple):
+        return collect(x, steps[first:], layer)
+    check_layer(layer, names)
     if layer is not None and names.index(layer) < first:
         raise JaxdlError(f"layer {layer!r} does not come after start {start!r}")
     for name, fn in steps[first:]:
@@ -40,6 +44,23 @@ def run_until(x: jnp.ndarray, steps: Sequence[Step], layer: str | None = None, s
         if name == layer:
             break
     return x
+
+
+def collect(x: jnp.ndarray, steps: Sequence[Step], layers: tuple[str, ...]) -> dict[str, jnp.ndarray]:
+    """{name: activation} of every layer in `layers`, from one pass that stops at the last of them."""
+    names = [name for name, _ in steps]
+    for layer in layers:
+        check_layer(layer, names)
+    if not layers:
+        raise JaxdlError("no layers to collect")
+    wanted, out = set(layers), {}
+    for name, fn in steps:
+        x = fn(x)
+        if name in wanted:
+            out[name] = x
+            if len(out) == len(wanted):
+                break
+    return out
 
 
 def module_step(name: str, factory: Callable[..., nn.Module]) -> Step:
@@ -65,7 +86,7 @@ class NamedNetwork(nn.Module):
         return tuple(name for name, _ in self.steps(train=False))
 
     @nn.compact
-    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None,
+    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | tuple[str, ...] | None = None,
                  start: str | None = None) -> jnp.ndarray:
         """Logits of an NHWC batch (or of the activation named `start`), or the activation named `layer`."""
         return run_until(x, self.steps(train), layer, start)

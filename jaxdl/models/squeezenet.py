@@ -83,7 +83,7 @@ class SqueezeNet(NamedNetwork):
         return conv(self.num_classes, 1, "conv10", init=nn.initializers.normal(0.01))(x)
 
     @nn.compact
-    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | None = None,
+    def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | tuple[str, ...] | None = None,
                  start: str | None = None) -> jnp.ndarray:
         """Logits (avgpool10 flattened) of an NHWC batch (or of the activation named `start`), or the activation `layer`."""
         out = run_until(x, self.steps(train), layer, start)

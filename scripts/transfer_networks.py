@@ -1,0 +1,110 @@
+"""The course's network comparison on 15-Scene: one row per network with feature dimension, extraction time,
+SVM fit time and test accuracy, beside the course's reference numbers (PyTorch, ImageNet weights).
+
+    python scripts/transfer_networks.py --root ../shared/data/15scene \\
+        --weights squeezenet1_0=../shared/weights/squeezenet1_0-imagenet-dc.safetensors --per-class 10,10 --size 112
+
+Each network runs with the weights given by `--weights ARCH=PATH` (repeatable; 'imagenet' fetches
+torchvision's) and otherwise with a seeded random init: the "weights" column says which. Random-weight
+features are the honest floor of transfer learning. Features: the course's layer per family (VGG/AlexNet
+relu7, ResNet avgpool, SqueezeNet fire9), spatially averaged, L2-normalised, LinearSVC over the C grid;
+the table gives C=1 (the course's setting) and the best C. Extraction time includes compilation.
+Rows are written after each network to OUT/networks.{md,csv}.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+from jaxdl import models
+from jaxdl.commands.transfer import csv_list
+from jaxdl.data import scene15
+from jaxdl.features import extract
+from jaxdl.pretrained import variables_for
+from jaxdl.report import markdown_table, write_table
+from jaxdl.transfer.svm import COURSE_CS, svm_sweep
+from jaxdl.xla import use_fast_cpu_convolutions
+
+ARCHS = ("alexnet", "vgg16", "vgg19", "resnet34", "resnet50", "resnet152", "squeezenet1_0", "squeezenet1_1")
+LAYER = {"alexnet": "relu7", "vgg": "relu7", "resnet": "avgpool", "squeezenet": "fire9"}
+# Course reports (PyTorch, ImageNet weights, full 15-Scene, L2 + LinearSVC).
+REFERENCE = {
+    "alexnet": "87.1 %",
+    "vgg16": "relu7 C=1 88.6-88.8 %, pool5 89.9 %, relu6 90.2-90.6 %",
+    "vgg19": "88.9 %",
+    "resnet34": "90.5 %",
+    "resnet50": "91.0 %",
+    "resnet152": "92.3 %",
+}
+
+
+def weights_option(text: str) -> tuple[str, str]:
+    """An argparse type: ARCH=PATH (or ARCH=imagenet)."""
+    arch, sep, path = text.partition("=")
+    if not sep or not path:
+        raise argparse.ArgumentTypeError(f"expected ARCH=PATH, got {text!r}")
+    return arch, path
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, required=True, help="image folder (as for jaxdl transfer)")
+    parser.add_argument("--archs", type=csv_list(str), default=list(ARCHS), help="comma-separated networks (default: the course's 8)")
+    parser.add_argument("--weights", type=weights_option, action="append", default=[], metavar="ARCH=PATH", help="real weights for ARCH")
+    parser.add_argument("--per-class", type=csv_list(int), metavar="TRAIN,TEST", help="only the first TRAIN / TEST images per class")
+    parser.add_argument("--size", type=int, default=224, help="images resized to SIZE x SIZE (default 224)")
+    parser.add_argument("--C", type=csv_list(float), default=list(COURSE_CS), help="SVM C grid (default the course's)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--out", type=Path, default=Path("runs/transfer_networks"))
+    return parser.parse_args(argv)
+
+
+def layer_of(arch: str) -> str:
+    """The course's feature layer for `arch`'s family."""
+    return next(layer for family, layer in LAYER.items() if arch.startswith(family))
+
+
+def network_row(arch: str, weights: str, splits: dict, args: argparse.Namespace) -> dict:
+    """Extract `arch`'s features of both splits, sweep C; one table row."""
+    model, layer = models.create(arch), layer_of(arch)
+    variables = variables_for(model, arch, weights)
+    start = time.perf_counter()
+    feats = {s: extract(model, variables, images, layer, args.batch_size, progress=False, pool="avg") for s, (images, _) in splits.items()}
+    seconds = time.perf_counter() - start
+    rows = svm_sweep(feats["train"], splits["train"][1], feats["test"], splits["test"][1], args.C)
+    at_one = min(rows, key=lambda row: abs(row["C"] - 1.0))
+    best = max(rows, key=lambda row: row["test_acc"])
+    images = sum(len(labels) for _, labels in splits.values())
+    return {
+        "network": arch,
+        "layer": layer,
+        "weights": "random (seed 0)" if weights == "random" else f"real ({Path(weights).name})",
+        "feature dim": int(feats["train"].shape[1]),
+        "extract s": round(seconds, 1),
+        "ms / image": round(1000 * seconds / images, 1),
+        "SVM fit s (C=1)": at_one["fit_s"],
+        "test acc C=1": round(at_one["test_acc"], 4),
+        "best test acc (C)": f"{best['test_acc']:.4f} ({best['C']:g})",
+        "course (ImageNet, PyTorch)": REFERENCE.get(arch, "-"),
+    }
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    args = parse_args(argv)
+    use_fast_cpu_convolutions()  # the CLI's XLA settings
+    weights = dict(args.weights)
+    splits, prepared = scene15.load(args.root, size=args.size)
+    if args.per_class:
+        splits = {split: scene15.first_per_class(splits[split], n) for split, n in zip(("train", "test"), args.per_class)}
+    print(f"{len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images, {args.size}x{args.size}")
+    rows = []
+    for arch in args.archs:
+        rows.append(network_row(arch, weights.get(arch, "random"), splits, args))
+        print(markdown_table(rows[-1:]), end="", flush=True)
+        write_table(rows, args.out / "networks")
+    print(markdown_table(rows), end="")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
