@@ -7,8 +7,8 @@ piecewise quadratic: on the current active set {i: y_i w.z_i < 1} the Newton ste
 least-squares solve (here by Jacobi-preconditioned conjugate gradients), and the exact minimum along
 it is found among the hinge breakpoints (L2-SVM-MFN, Keerthi & DeCoste, JMLR 2005), so it ends after
 a few steps. J depends on the data only through the Gram matrix Z Z^T: when d + 1 > n we solve on an
-n x n square root of it (same objective, smaller) and map back w = Z^T beta with
-beta_i = 2C y_i max(0, 1 - y_i f_i) (the optimality condition). All classes run together (jax.vmap).
+n x n square root of it (same objective, smaller; the kernel-space route) and map the solution back by
+an isometry. All classes run together (jax.vmap batches their matrix products).
 """
 
 import warnings
