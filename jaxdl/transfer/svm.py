@@ -31,8 +31,10 @@ def svm_sweep(
     test_feats: np.ndarray,
     test_labels: np.ndarray,
     Cs: Sequence[float],
+    classifier: Callable = LinearSVC,
 ) -> list[dict]:
-    """Fit one LinearSVC per C on L2-normalised train features; rows {C, train_acc, test_acc}."""
+    """Fit one `classifier(C=C)` (LinearSVC or a drop-in: jax_svm.JaxLinearSVC) per C on L2-normalised
+    train features; rows {C, train_acc, test_acc}."""
     check_split(train_feats, train_labels, "train")
     check_split(test_feats, test_labels, "test")
     if len(np.unique(train_labels)) < 2:
@@ -41,8 +43,8 @@ def svm_sweep(
         raise JaxdlError("no C values to sweep")
     x_train, x_test = l2_normalized(train_feats), l2_normalized(test_feats)
     rows = []
-    for C in tqdm(Cs, desc="LinearSVC over C", leave=False, disable=None):  # None: no bar when not a terminal
-        svm = LinearSVC(C=C).fit(x_train, train_labels)
+    for C in tqdm(Cs, desc="SVM over C", leave=False, disable=None):  # None: no bar when not a terminal
+        svm = classifier(C=C).fit(x_train, train_labels)
         rows.append({"C": float(C), "train_acc": svm.score(x_train, train_labels), "test_acc": svm.score(x_test, test_labels)})
     return rows
 
@@ -53,11 +55,12 @@ def layer_sweep(
     train_labels: np.ndarray,
     test_labels: np.ndarray,
     Cs: Sequence[float],
+    classifier: Callable = LinearSVC,
 ) -> list[dict]:
     """The course's table: for each layer, `features_for(layer) -> (train, test)` then an SVM per C;
     rows {layer, C, train_acc, test_acc}. One layer's features are in memory at a time."""
     rows = []
     for layer in layers:
         train, test = features_for(layer)
-        rows += [{"layer": layer, **row} for row in svm_sweep(train, train_labels, test, test_labels, Cs)]
+        rows += [{"layer": layer, **row} for row in svm_sweep(train, train_labels, test, test_labels, Cs, classifier)]
     return rows
