@@ -15,7 +15,8 @@ from jaxdl.features import cached, extract
 from jaxdl.models.named import check_layer
 from jaxdl.report import markdown_table, write_table
 from jaxdl.pretrained import variables_for
-from jaxdl.transfer.svm import layer_sweep
+from jaxdl.transfer.head import HEADS, head_sweep
+from jaxdl.transfer.svm import SVMS, layer_sweep
 
 
 def csv_list(kind):
@@ -33,11 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pool", choices=("avg", "max", "none"), default="avg", help="spatial pooling of conv features")
     parser.add_argument("--size", type=int, default=224, help="images are resized to SIZE x SIZE (default 224)")
     parser.add_argument("--batch-size", type=int, default=64, help="images per forward pass (default 64)")
+    parser.add_argument("--svm", choices=tuple(SVMS), default="sklearn", help="SVM solver: scikit-learn's LinearSVC or jaxdl's exact JAX solver of the same problem (default sklearn)")
+    parser.add_argument("--head", choices=HEADS, help="train a neural head (early stopping on part of the TRAINING split) instead of the SVM sweep")
     parser.add_argument("--out", type=Path, default=Path("runs/transfer"), help="output folder (table + feature cache)")
 
 
 def run(args: argparse.Namespace) -> list[dict]:
-    """Extract (or read cached) features per layer, sweep C, write `OUT/svm.{md,csv}` and print the table."""
+    """Extract (or read cached) features per layer, sweep C (or train a neural head), write `OUT/svm.{md,csv}`
+    (or `OUT/head-KIND.{md,csv}`) and print the table."""
     model = models.create(args.arch)
     for layer in args.layers:
         check_layer(layer, model.layer_names())
@@ -59,8 +63,12 @@ def run(args: argparse.Namespace) -> list[dict]:
         print(f"{layer}: features {feats[0].shape[1:]} in {time.perf_counter() - start:.1f}s")
         return feats
 
-    rows = layer_sweep(features_for, args.layers, splits["train"][1], splits["test"][1], args.C)
-    md, _ = write_table(rows, args.out / "svm")
+    labels = splits["train"][1], splits["test"][1]
+    if args.head:
+        rows = head_sweep(features_for, args.layers, *labels, args.head)
+    else:
+        rows = layer_sweep(features_for, args.layers, *labels, args.C, SVMS[args.svm])
+    md, _ = write_table(rows, args.out / (f"head-{args.head}" if args.head else "svm"))
     print(markdown_table(rows), end="")
     print(f"written: {md} (+ .csv)")
     return rows
@@ -68,7 +76,11 @@ def run(args: argparse.Namespace) -> list[dict]:
 
 def register(subparsers) -> None:
     """Add `transfer`."""
-    parser = subparsers.add_parser("transfer", help="CNN features + linear SVM on an image folder (layer x C table)")
+    parser = subparsers.add_parser(
+        "transfer", help="CNN features + linear SVM on an image folder (layer x C table)",
+        epilog="example: jaxdl transfer --root ../shared/data/15scene --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors "
+        "--layers fire9,conv10 --svm jax --C 0.1,1,10   (add --head mlp for a neural head instead of the SVM)",
+    )
     add_arguments(parser)
     parser.set_defaults(func=_transfer)
 

@@ -12,6 +12,9 @@ from sklearn.svm import LinearSVC
 from tqdm.auto import tqdm
 
 from jaxdl.errors import DataError, JaxdlError
+from jaxdl.transfer.jax_svm import JaxLinearSVC
+
+SVMS = {"sklearn": LinearSVC, "jax": JaxLinearSVC}  # the same problem, two solvers
 
 
 def l2_normalized(features: np.ndarray) -> np.ndarray:
