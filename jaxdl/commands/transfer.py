@@ -22,6 +22,7 @@ from jaxdl.features import cached_layers, extract
 from jaxdl.models.named import check_layer
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
+from jaxdl.transfer.head import HEADS, head_sweep
 from jaxdl.transfer.results import accuracy_vs_c, confusion_figure, per_class
 from jaxdl.transfer.svm import CLASSIFIERS, COURSE_CS, flat, l2_normalized, layer_sweep
 
@@ -46,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=int, default=224, help="images are resized to SIZE x SIZE (default 224)")
     parser.add_argument("--per-class", type=csv_list(int), metavar="TRAIN,TEST", help="only the first TRAIN / TEST images of each class")
     parser.add_argument("--batch-size", type=int, default=64, help="images per forward pass (default 64)")
+    parser.add_argument("--head", choices=HEADS, help="train a neural head (early stopping on part of the TRAINING split) instead of the SVM sweep")
     parser.add_argument("--out", type=Path, default=Path("runs/transfer"), help="output folder (tables, figures, feature cache)")
 
 
@@ -107,8 +109,14 @@ def run(args: argparse.Namespace) -> list[dict]:
     start = time.perf_counter()
     features = layer_features(model, variables, splits, args.layers, cache_folder(args, prepared.fingerprint), args)
     print(f"features of {', '.join(args.layers)}: {time.perf_counter() - start:.1f}s")
-    fit = CLASSIFIERS[args.svm]
-    rows = layer_sweep(features.__getitem__, args.layers, splits["train"][1], splits["test"][1], args.C, L2_CHOICES[args.l2], fit)
+    labels = splits["train"][1], splits["test"][1]
+    if args.head:
+        rows = head_sweep(features.__getitem__, args.layers, *labels, args.head)
+        md, _ = write_table(rows, args.out / f"head-{args.head}")
+        print(markdown_table(rows), end="")
+        print(f"written: {md} (+ .csv)")
+        return rows
+    rows = layer_sweep(features.__getitem__, args.layers, *labels, args.C, L2_CHOICES[args.l2], CLASSIFIERS[args.svm])
     md, _ = write_table(rows, args.out / "svm")
     print(markdown_table(rows), end="")
     accuracy_vs_c(rows, args.out / "accuracy_vs_C.png", f"{args.root.name}: {args.arch} ({Path(args.weights).stem}), {args.pool}-pooled")
@@ -124,6 +132,8 @@ def register(subparsers) -> None:
         help="CNN features + linear SVM on an image folder (layer x C x L2 tables)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example: jaxdl transfer --root ../shared/data/15scene --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors "
+        "--layers fire9,conv10 --svm jax --C 0.1,1,10   (add --head mlp for a neural head instead of the SVM)",
     )
     add_arguments(parser)
     parser.set_defaults(func=_transfer)

@@ -16,6 +16,7 @@ from sklearn.svm import LinearSVC
 from tqdm.auto import tqdm
 
 from jaxdl.errors import DataError, JaxdlError
+from jaxdl.transfer.jax_svm import JaxLinearSVC
 
 COURSE_CS = (1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 1e1, 1e2)  # the C grid of the course's tables
 Fit = Callable[[np.ndarray, np.ndarray, float], object]  # (features, labels, C) -> fitted model with .predict
@@ -26,7 +27,12 @@ def linear_svc(x: np.ndarray, y: np.ndarray, C: float) -> LinearSVC:
     return LinearSVC(C=C).fit(x, y)
 
 
-CLASSIFIERS: dict[str, Fit] = {"sklearn": linear_svc}  # `--svm NAME`
+def jax_linear_svc(x: np.ndarray, y: np.ndarray, C: float) -> JaxLinearSVC:
+    """jaxdl's exact JAX solver of LinearSVC's problem (jax_svm.py)."""
+    return JaxLinearSVC(C=C).fit(x, y)
+
+
+CLASSIFIERS: dict[str, Fit] = {"sklearn": linear_svc, "jax": jax_linear_svc}  # `--svm NAME`: one problem, two solvers
 
 
 def flat(features: np.ndarray) -> np.ndarray:
