@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from jaxdl import models
+from jaxdl.commands import transfer_bow
 from jaxdl.data import scene15
 from jaxdl.features import cached, extract
 from jaxdl.models.named import check_layer
@@ -34,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=int, default=224, help="images are resized to SIZE x SIZE (default 224)")
     parser.add_argument("--batch-size", type=int, default=64, help="images per forward pass (default 64)")
     parser.add_argument("--out", type=Path, default=Path("runs/transfer"), help="output folder (table + feature cache)")
+    parser.add_argument("--method", choices=("deep", "bow"), default="deep", help="CNN features (deep) or the SIFT bag-of-words baseline (bow)")
+    transfer_bow.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> list[dict]:
@@ -68,12 +71,16 @@ def run(args: argparse.Namespace) -> list[dict]:
 
 def register(subparsers) -> None:
     """Add `transfer`."""
-    parser = subparsers.add_parser("transfer", help="CNN features + linear SVM on an image folder (layer x C table)")
+    parser = subparsers.add_parser(
+        "transfer",
+        help="CNN features + linear SVM on an image folder (layer x C table)",
+        epilog="example: jaxdl transfer --root ../shared/data/15scene --method bow --pyramid 2 --norm hellinger",
+    )
     add_arguments(parser)
     parser.set_defaults(func=_transfer)
 
 
 def _transfer(args: argparse.Namespace) -> int:
-    """The CLI entry: run, exit code 0."""
-    run(args)
+    """The CLI entry: run (or the bag-of-words baseline), exit code 0."""
+    (transfer_bow.run if args.method == "bow" else run)(args)
     return 0
