@@ -10,6 +10,7 @@ from scipy.ndimage import gaussian_filter
 from sklearn.metrics import pairwise_distances_argmin
 
 from jaxdl.cli import main
+from jaxdl.errors import JaxdlError
 from jaxdl.transfer import bow, kernels, pyramid, sift, words
 
 SCENE15 = Path(__file__).resolve().parents[2] / "shared" / "data" / "15scene"
@@ -98,7 +99,7 @@ def write_textures(root: Path, per_class: int, seed: int) -> None:
 
 
 def test_textures_well_above_chance_and_stages_cached(tmp_path, monkeypatch, capsys):
-    write_textures(tmp_path / "tex", 12, seed=0)
+    write_textures(tmp_path / "tex", 10, seed=0)
     monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
     argv = ["transfer", "--method", "bow", "--root", str(tmp_path / "tex"), "--out", str(tmp_path / "out")]
     argv += ["--vocab", "24", "--sample", "1000", "--C", "1,10", "--pyramid", "0"]
@@ -115,9 +116,21 @@ def test_textures_well_above_chance_and_stages_cached(tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(bow, "split_descriptors", recomputed)
     monkeypatch.setattr(words, "vocabulary", recomputed)
-    assert main(argv + ["--assign", "soft", "--pyramid", "2"]) == 0  # new histograms, from cached descriptors and vocabulary
+    soft = ["--assign", "soft", "--pyramid", "2", "--kernel", "intersection", "--norm", "l1"]
+    assert main(argv + soft) == 0  # new histograms, from cached descriptors and vocabulary
     assert len(list((tmp_path / "out" / "bow_cache").iterdir())) == 7
-    assert "BoW-SIFT + spatial pyramid | 504 |" in capsys.readouterr().out
+    assert "BoW-SIFT + spatial pyramid (intersection kernel) | 504 |" in capsys.readouterr().out
+    rows = (tmp_path / "out" / "bow.csv").read_text().splitlines()[1:]
+    assert max(float(row.split(",")[4]) for row in rows) >= 0.8  # measured 1.0
+
+
+def test_options_check_names_the_bad_option():
+    with pytest.raises(JaxdlError, match="^unknown normalisation 'l3'; choose one of: l1, l2, hellinger$"):
+        bow.BowOptions(norm="l3").check()
+    with pytest.raises(JaxdlError, match="^unknown kernel 'rbf'; choose one of: linear, intersection, chi2$"):
+        bow.BowOptions(kernel="rbf").check()
+    with pytest.raises(JaxdlError, match="^unknown assignment 'fuzzy'; choose one of: hard, soft$"):
+        bow.BowOptions(assign="fuzzy").check()
 
 
 @pytest.mark.parametrize(

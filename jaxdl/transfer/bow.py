@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from jaxdl.errors import JaxdlError
 from jaxdl.features import cached
 from jaxdl.transfer import pyramid, sift, words
-from jaxdl.transfer.kernels import KERNELS, kernel_sweep
+from jaxdl.transfer.kernels import check_kernel, kernel_sweep
 from jaxdl.transfer.svm import svm_sweep
 
 
@@ -44,14 +44,10 @@ class BowOptions:
     def check(self) -> None:
         """Raise a JaxdlError naming the first bad option."""
         sift.check_options(self.step, self.patch)
-        if self.assign not in words.ASSIGNMENTS:
-            raise JaxdlError(f"unknown assignment {self.assign!r}; choose one of: {', '.join(words.ASSIGNMENTS)}")
-        if self.norm not in pyramid.NORMS:
-            raise JaxdlError(f"unknown normalisation {self.norm!r}; choose one of: {', '.join(pyramid.NORMS)}")
-        if self.kernel not in KERNELS:
-            raise JaxdlError(f"unknown kernel {self.kernel!r}; choose one of: {', '.join(KERNELS)}")
-        if not 0 <= self.pyramid <= pyramid.FINEST:
-            raise JaxdlError(f"pyramid levels must be between 0 and {pyramid.FINEST}, got {self.pyramid}")
+        words.check_assign(self.assign)
+        pyramid.check_norm(self.norm)
+        check_kernel(self.kernel)
+        pyramid.check_levels(self.pyramid)
         if self.vocab < 2 or self.sample < self.vocab:
             raise JaxdlError(f"vocabulary of {self.vocab} words from {self.sample} sampled descriptors: need 2 <= vocab <= sample")
         if self.max_side < self.patch:

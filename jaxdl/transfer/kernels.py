@@ -13,11 +13,18 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.metrics.pairwise import additive_chi2_kernel
 from sklearn.svm import SVC
+from tqdm.auto import tqdm
 
-from jaxdl.errors import DataError
+from jaxdl.errors import DataError, JaxdlError
 from jaxdl.transfer.svm import check_split
 
 KERNELS = ("linear", "intersection", "chi2")
+
+
+def check_kernel(kernel: str) -> None:
+    """Raise a JaxdlError unless `kernel` is one of KERNELS."""
+    if kernel not in KERNELS:
+        raise JaxdlError(f"unknown kernel {kernel!r}; choose one of: {', '.join(KERNELS)}")
 
 
 @jax.jit
@@ -26,11 +33,12 @@ def _intersection_block(a: jax.Array, b: jax.Array) -> jax.Array:
     return jax.vmap(lambda row: jnp.minimum(row[None, :], b).sum(axis=1))(a)
 
 
-def intersection(a: np.ndarray, b: np.ndarray, rows: int = 32) -> np.ndarray:
-    """The histogram intersection kernel matrix (len(a), len(b)), `rows` rows of `a` at a time (padded: one compilation)."""
+def intersection(a: np.ndarray, b: np.ndarray, rows: int = 32, progress: bool | None = None) -> np.ndarray:
+    """The histogram intersection kernel matrix (len(a), len(b)), `rows` rows of `a` at a time (padded: one
+    compilation); progress None: a bar only on a terminal."""
     out = np.empty((len(a), len(b)), np.float32)
     b = jnp.asarray(b, jnp.float32)
-    for start in range(0, len(a), rows):
+    for start in tqdm(range(0, len(a), rows), desc="intersection kernel", leave=False, disable=None if progress is None else not progress):
         block = np.asarray(a[start : start + rows], np.float32)
         size = len(block)
         out[start : start + size] = np.asarray(_intersection_block(jnp.asarray(np.pad(block, [(0, rows - size), (0, 0)])), b))[:size]

@@ -17,6 +17,18 @@ FINEST = 2  # levels 0, 1, 2: 1, 4 and 16 cells (Lazebnik's best)
 NORMS = ("l1", "l2", "hellinger")
 
 
+def check_levels(levels: int) -> None:
+    """Raise a JaxdlError unless 0 <= levels <= FINEST."""
+    if not 0 <= levels <= FINEST:
+        raise JaxdlError(f"pyramid levels must be between 0 and {FINEST}, got {levels}")
+
+
+def check_norm(norm: str) -> None:
+    """Raise a JaxdlError unless `norm` is one of NORMS."""
+    if norm not in NORMS:
+        raise JaxdlError(f"unknown normalisation {norm!r}; choose one of: {', '.join(NORMS)}")
+
+
 def cells(height: int, width: int, step: int, patch: int) -> np.ndarray:
     """For each patch of the dense grid (row-major), the finest-level cell holding its centre."""
     side = 2**FINEST
@@ -51,8 +63,7 @@ def level_weights(levels: int) -> list[float]:
 def pyramid(counts: np.ndarray, levels: int) -> np.ndarray:
     """(images, vocab * (1 + 4 + ... + 4^levels)) weighted concatenation of the level histograms
     (coarsest first); levels = 0 is the plain bag of words."""
-    if not 0 <= levels <= FINEST:
-        raise JaxdlError(f"pyramid levels must be between 0 and {FINEST}, got {levels}")
+    check_levels(levels)
     images, side, _, vocab = counts.shape
     parts = []
     for level, weight in enumerate(level_weights(levels)):
@@ -64,8 +75,7 @@ def pyramid(counts: np.ndarray, levels: int) -> np.ndarray:
 
 def normalized(histograms: np.ndarray, norm: str) -> np.ndarray:
     """Rows scaled to unit L1 or L2 norm, or Hellinger: the square root of the L1-normalised row."""
-    if norm not in NORMS:
-        raise JaxdlError(f"unknown normalisation {norm!r}; choose one of: {', '.join(NORMS)}")
+    check_norm(norm)
     if norm == "l2":
         return normalize(histograms, norm="l2")
     unit = normalize(histograms, norm="l1")

@@ -21,6 +21,12 @@ from jaxdl.transfer.sift import from_bytes
 ASSIGNMENTS = {"hard": 1, "soft": 5}  # how many nearest words share a descriptor
 
 
+def check_assign(mode: str) -> None:
+    """Raise a JaxdlError unless `mode` is one of ASSIGNMENTS."""
+    if mode not in ASSIGNMENTS:
+        raise JaxdlError(f"unknown assignment {mode!r}; choose one of: {', '.join(ASSIGNMENTS)}")
+
+
 def sample(descriptors: np.ndarray, size: int, seed: int) -> np.ndarray:
     """`size` rows drawn without replacement (seeded), as float32 (all rows if there are fewer)."""
     rng = np.random.default_rng(seed)
@@ -68,8 +74,7 @@ def assign(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(words, weights), each (N, knn), of every descriptor (float, or uint8 from `to_bytes`), in fixed-size
     padded chunks so one compilation serves all; knn = ASSIGNMENTS[mode]."""
-    if mode not in ASSIGNMENTS:
-        raise JaxdlError(f"unknown assignment {mode!r}; choose one of: {', '.join(ASSIGNMENTS)}")
+    check_assign(mode)
     knn, num = ASSIGNMENTS[mode], len(descriptors)
     chunk = min(chunk, num)
     words, weights = np.empty((num, knn), np.int32), np.empty((num, knn), np.float32)
