@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--patch", type=int, default=defaults.patch, help=f"SIFT patch side in pixels, a multiple of 8 (default {defaults.patch})")
     group.add_argument("--max-side", type=int, default=defaults.max_side, help=f"images larger than this are shrunk (default {defaults.max_side})")
     group.add_argument("--sample", type=int, default=defaults.sample, help=f"training descriptors sampled for k-means (default {defaults.sample:,})")
-    group.add_argument("--seed", type=int, default=defaults.seed, help="k-means sample and initialisation seed (default 0)")
+    group.add_argument("--seed", type=int, default=defaults.seed, help="seed of the k-means sample and initialisation (default 0; the train/test split is the deep pipeline's)")
 
 
 def options_of(args: argparse.Namespace) -> BowOptions:
@@ -53,7 +53,8 @@ def bow_rows(args: argparse.Namespace, levels: list[int], progress: bool = True)
     peak_rss_mb}, one per pyramid level count and C; the stages before the SVM are shared by all rows."""
     start = time.perf_counter()
     options = options_of(args)
-    sources, classes = image_folder.load(args.root, scene15.TRAIN_PER_CLASS, options.seed, channels=1)
+    # the deep pipeline's builder and split (scene15.load: 100 train images per class, split seed 0), images undecoded
+    sources, classes = image_folder.load(args.root, scene15.TRAIN_PER_CLASS, seed=0, channels=1)
     labels = {split: image_folder.labels(source) for split, source in sources.items()}
     print(f"{args.root}: {len(classes)} classes, {len(labels['train'])} train / {len(labels['test'])} test images")
     counts, timings = word_counts(sources, options, Path(args.out) / "bow_cache", Path(args.root).resolve().name, progress)
