@@ -107,7 +107,7 @@ def dense_sift(fn: Callable, image: np.ndarray, step: int = 8, patch: int = 16, 
     return np.asarray(out[:rows, :cols]).reshape(rows * cols, DIM)
 
 
-SCALE = 512  # Lowe stores descriptors as bytes: round(512 * value), at most 255 (values are <= 0.2 after clipping, mostly)
+SCALE = 512  # Lowe stores descriptors as bytes: min(round(512 * value), 255); only entries above 0.498 (rare) saturate
 
 
 def to_bytes(descriptors: np.ndarray) -> np.ndarray:
