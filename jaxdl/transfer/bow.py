@@ -114,7 +114,7 @@ def word_counts(sources: dict, options: BowOptions, cache_dir: Path | None, tag:
     def counts(split: str) -> np.ndarray:
         found = descriptors(split)
         start = time.perf_counter()
-        assigned = words.assign(assign_fn, found, centres, o.assign, o.sigma)
+        assigned = words.assign(assign_fn, found, centres, o.assign, o.sigma, progress=progress)
         result = pyramid.cell_counts(*assigned, shapes[split], o.step, o.patch, o.vocab)
         timings["histograms_s"] = timings.get("histograms_s", 0.0) + time.perf_counter() - start
         loaded.pop(split, None)

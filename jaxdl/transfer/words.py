@@ -70,7 +70,13 @@ def chunks(num: int, size: int) -> Iterator[slice]:
 
 
 def assign(
-    fn: Callable, descriptors: np.ndarray, centres: np.ndarray, mode: str = "hard", sigma: float = 0.2, chunk: int = 16_384
+    fn: Callable,
+    descriptors: np.ndarray,
+    centres: np.ndarray,
+    mode: str = "hard",
+    sigma: float = 0.2,
+    chunk: int = 16_384,
+    progress: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(words, weights), each (N, knn), of every descriptor (float, or uint8 from `to_bytes`), in fixed-size
     padded chunks so one compilation serves all; knn = ASSIGNMENTS[mode]."""
@@ -79,7 +85,7 @@ def assign(
     chunk = min(chunk, num)
     words, weights = np.empty((num, knn), np.int32), np.empty((num, knn), np.float32)
     centres = jnp.asarray(centres)
-    for part in chunks(num, chunk):
+    for part in tqdm(list(chunks(num, chunk)), desc=f"{mode} assignment", disable=not progress, mininterval=1.0):
         size = part.stop - part.start
         block = np.pad(from_bytes(descriptors[part]), [(0, chunk - size), (0, 0)])
         got_words, got_weights = fn(jnp.asarray(block), centres, knn=knn, sigma=sigma)
