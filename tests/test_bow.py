@@ -144,3 +144,20 @@ def test_options_check_names_the_bad_option():
 def test_bad_options_are_one_line(tmp_path, capsys, options, message):
     assert main(["transfer", "--method", "bow", "--root", str(tmp_path), *options]) == 2
     assert capsys.readouterr().err == f"jaxdl transfer: error: {message}\n"
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not SCENE15.is_dir(), reason=f"15-Scene not found at {SCENE15} (present in CI next to the repo)")
+def test_real_scenes_descriptors(dense):
+    """Real 15-Scene images: Lazebnik's grid (961 patches at 256x256, long side capped at 300), flat sky gives zero
+    (low-contrast) descriptors, textures none, and a global gain and offset leave the others unchanged."""
+    first = lambda name: bow.gray(sorted((SCENE15 / "train" / name).glob("*.jpg"))[0].read_bytes(), 300)  # noqa: E731
+    forest, highway, livingroom = first("forest"), first("highway"), first("livingroom")
+    assert livingroom.shape == (204, 300)  # 220x323 on disk
+    out = {name: sift.dense_sift(dense, image) for name, image in (("forest", forest), ("highway", highway), ("livingroom", livingroom))}
+    assert out["forest"].shape == (961, 128) and out["livingroom"].shape == (24 * 36, 128)
+    zero = {name: float((~d.any(axis=1)).mean()) for name, d in out.items()}
+    assert zero["forest"] == 0 and 0.2 < zero["highway"] < 0.5  # measured 0.0 and 0.352 (sky)
+    darker = sift.dense_sift(dense, 0.8 * highway + 0.1)
+    both = out["highway"].any(axis=1) & darker.any(axis=1)
+    assert both.mean() > 0.55 and np.abs(darker - out["highway"])[both].max() < 1e-4  # measured 0.589 (sky is zero)
