@@ -131,7 +131,7 @@ def features(counts: np.ndarray, levels: int, norm: str) -> np.ndarray:
 
 def classify(train: np.ndarray, train_labels: np.ndarray, test: np.ndarray, test_labels: np.ndarray, Cs: Sequence[float], kernel: str) -> list[dict]:
     """Rows {C, train_acc, test_acc, fit_s}: the deep pipeline's LinearSVC (kernel "linear") or an SVC on a
-    precomputed intersection / chi2 kernel; fit_s is the time of that C's fit (plus, for kernels, its share
+    precomputed intersection / chi2 kernel; fit_s is the time of that C's fit and scoring (plus, for kernels, its share
     of computing the kernel matrices once)."""
     if kernel == "linear":
         rows = []
