@@ -30,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--kernel", choices=KERNELS, default=defaults.kernel, help="LinearSVC, or SVC on a precomputed intersection / chi2 kernel")
     group.add_argument("--step", type=int, default=defaults.step, help=f"dense SIFT grid step in pixels (default {defaults.step})")
     group.add_argument("--patch", type=int, default=defaults.patch, help=f"SIFT patch side in pixels, a multiple of 8 (default {defaults.patch})")
+    group.add_argument("--contrast", type=float, default=defaults.contrast, help=f"mean gradient under which a patch's descriptor is zero (default {defaults.contrast}; 0: never)")
     group.add_argument("--max-side", type=int, default=defaults.max_side, help=f"images larger than this are shrunk (default {defaults.max_side})")
     group.add_argument("--sample", type=int, default=defaults.sample, help=f"training descriptors sampled for k-means (default {defaults.sample:,})")
     group.add_argument("--seed", type=int, default=defaults.seed, help="seed of the k-means sample and initialisation (default 0; the train/test split is the deep pipeline's)")
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def options_of(args: argparse.Namespace) -> BowOptions:
     """The BowOptions named on the command line (checked)."""
-    names = ("vocab", "pyramid", "assign", "norm", "kernel", "step", "patch", "max_side", "sample", "seed")
+    names = ("vocab", "pyramid", "assign", "norm", "kernel", "step", "patch", "contrast", "max_side", "sample", "seed")
     options = BowOptions(**{name: getattr(args, name) for name in names})
     options.check()
     return options
