@@ -3,6 +3,7 @@ against brute force, a texture data set well above chance, the stage caches, one
 
 from pathlib import Path
 
+import jax
 import numpy as np
 import pytest
 from PIL import Image
@@ -72,7 +73,7 @@ def test_assignment_and_kernels_match_brute_force():
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-5)
     assert (np.diff(weights, axis=1) <= 1e-7).all()  # nearer words weigh more
     a, b = rng.random((37, 50), dtype=np.float32), rng.random((9, 50), dtype=np.float32)
-    np.testing.assert_allclose(kernels.intersection(a, b), np.minimum(a[:, None], b[None]).sum(-1), rtol=1e-5)
+    np.testing.assert_allclose(kernels.intersection(jax.jit(kernels.intersection_block), a, b), np.minimum(a[:, None], b[None]).sum(-1), rtol=1e-5)
     gram, cross = kernels.kernel_matrices(a, b, "chi2")
     assert gram.shape == (37, 37) and cross.shape == (9, 37) and np.allclose(np.diag(gram), 1.0) and (cross < 1).all()
 

@@ -6,7 +6,7 @@ chi2 distance. Both feed scikit-learn's SVC(kernel="precomputed"), one fit per C
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -27,28 +27,28 @@ def check_kernel(kernel: str) -> None:
         raise JaxdlError(f"unknown kernel {kernel!r}; choose one of: {', '.join(KERNELS)}")
 
 
-@jax.jit
-def _intersection_block(a: jax.Array, b: jax.Array) -> jax.Array:
+def intersection_block(a: jax.Array, b: jax.Array) -> jax.Array:
     """(n, m) sums of elementwise minima of the rows of a (n, D) and b (m, D)."""
     return jax.vmap(lambda row: jnp.minimum(row[None, :], b).sum(axis=1))(a)
 
 
-def intersection(a: np.ndarray, b: np.ndarray, rows: int = 32, progress: bool | None = None) -> np.ndarray:
-    """The histogram intersection kernel matrix (len(a), len(b)), `rows` rows of `a` at a time (padded: one
-    compilation); progress None: a bar only on a terminal."""
+def intersection(fn: Callable, a: np.ndarray, b: np.ndarray, rows: int = 32, progress: bool | None = None) -> np.ndarray:
+    """The histogram intersection kernel matrix (len(a), len(b)) with `fn` = jax.jit(intersection_block), `rows`
+    rows of `a` at a time (padded: one compilation); progress None: a bar only on a terminal."""
     out = np.empty((len(a), len(b)), np.float32)
     b = jnp.asarray(b, jnp.float32)
     for start in tqdm(range(0, len(a), rows), desc="intersection kernel", leave=False, disable=None if progress is None else not progress):
         block = np.asarray(a[start : start + rows], np.float32)
         size = len(block)
-        out[start : start + size] = np.asarray(_intersection_block(jnp.asarray(np.pad(block, [(0, rows - size), (0, 0)])), b))[:size]
+        out[start : start + size] = np.asarray(fn(jnp.asarray(np.pad(block, [(0, rows - size), (0, 0)])), b))[:size]
     return out
 
 
 def kernel_matrices(train: np.ndarray, test: np.ndarray, kernel: str) -> tuple[np.ndarray, np.ndarray]:
     """(train x train, test x train) Gram matrices of the intersection or (exponentiated) chi2 kernel."""
     if kernel == "intersection":
-        return intersection(train, train), intersection(test, train)
+        fn = jax.jit(intersection_block)  # built once, both matrices share its compilation
+        return intersection(fn, train, train), intersection(fn, test, train)
     train_d, test_d = -additive_chi2_kernel(train), -additive_chi2_kernel(test, train)  # chi2 distances
     gamma = 1.0 / max(float(train_d.mean()), 1e-12)
     return np.exp(-gamma * train_d), np.exp(-gamma * test_d)
