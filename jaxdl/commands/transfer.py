@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from jaxdl import models
+from jaxdl.commands import transfer_bow
 from jaxdl.data import scene15
 from jaxdl.features import cached_layers, extract
 from jaxdl.models.named import check_layer
@@ -49,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=64, help="images per forward pass (default 64)")
     parser.add_argument("--head", choices=HEADS, help="train a neural head (early stopping on part of the TRAINING split) instead of the SVM sweep")
     parser.add_argument("--out", type=Path, default=Path("runs/transfer"), help="output folder (tables, figures, feature cache)")
+    parser.add_argument("--method", choices=("deep", "bow"), default="deep", help="CNN features (deep) or the SIFT bag-of-words baseline (bow)")
+    transfer_bow.add_arguments(parser)
 
 
 def weights_identity(weights: str) -> str:
@@ -129,17 +132,18 @@ def register(subparsers) -> None:
     """Add `transfer`."""
     parser = subparsers.add_parser(
         "transfer",
-        help="CNN features + linear SVM on an image folder (layer x C x L2 tables)",
+        help="CNN features (or SIFT bag-of-words) + linear SVM on an image folder (layer x C x L2 tables)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="example: jaxdl transfer --root ../shared/data/15scene --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors "
-        "--layers fire9,conv10 --svm jax --C 0.1,1,10   (add --head mlp for a neural head instead of the SVM)",
+        epilog="examples:\n  jaxdl transfer --root ../shared/data/15scene --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors "
+        "--layers fire9,conv10 --svm jax --C 0.1,1,10   (add --head mlp for a neural head instead of the SVM)\n"
+        "  jaxdl transfer --root ../shared/data/15scene --method bow --pyramid 2 --norm hellinger",
     )
     add_arguments(parser)
     parser.set_defaults(func=_transfer)
 
 
 def _transfer(args: argparse.Namespace) -> int:
-    """The CLI entry: run, exit code 0."""
-    run(args)
+    """The CLI entry: run (or the bag-of-words baseline), exit code 0."""
+    (transfer_bow.run if args.method == "bow" else run)(args)
     return 0
