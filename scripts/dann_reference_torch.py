@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dann import TorchDANN, load_flax, sgd, train_step  # noqa: E402
 
 from jaxdl.dann.experiment import compare, summarise  # noqa: E402
-from jaxdl.dann.options import add_options, domains, fit_options  # noqa: E402
+from jaxdl.dann.options import add_options, add_table_options, domains, fit_options, seeds  # noqa: E402
 from jaxdl.dann.train import epoch_batches  # noqa: E402
 from jaxdl.models.dann import DANN  # noqa: E402
 from jaxdl.report import markdown_table, write_table  # noqa: E402
@@ -58,13 +58,10 @@ def torch_classifier(method: str, source, target, seed: int, *, epochs: int, bat
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_options(parser)
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    parser.add_argument("--seeds", type=int, default=3, help="how many seeds")
-    parser.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed, first-seed + 1, ...")
-    parser.add_argument("--out", default="runs/dann_reference_torch", help="table path without extension (.md and .csv)")
+    add_table_options(parser, METHODS, list(METHODS), "runs/dann_reference_torch")
     args = parser.parse_args()
     source, target = domains(args)
-    rows = compare(source, target, args.methods, range(args.first_seed, args.first_seed + args.seeds), train=torch_classifier, **fit_options(args))
+    rows = compare(source, target, args.methods, seeds(args), train=torch_classifier, **fit_options(args))
     write_table(rows, args.out + "_per_seed")
     write_table(summarise(rows), args.out)
     print(markdown_table(summarise(rows)), end="")

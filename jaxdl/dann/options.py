@@ -39,3 +39,16 @@ def domains(args: argparse.Namespace, seed: int = 0):
 def fit_options(args: argparse.Namespace) -> dict:
     """Keyword arguments of `jaxdl.dann.train.fit` from parsed options."""
     return {"epochs": args.epochs, "batch_size": args.batch_size, "mu0": args.lr, "lam_max": args.lam_max, "init": args.init}
+
+
+def add_table_options(parser: argparse.ArgumentParser, methods: tuple[str, ...], default: list[str], out: str) -> None:
+    """Add the options of the multi-seed table scripts: --methods, --seeds, --first-seed, --out."""
+    parser.add_argument("--methods", nargs="+", default=default, choices=methods)
+    parser.add_argument("--seeds", type=int, default=3, help="how many seeds")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed, first-seed + 1, ...")
+    parser.add_argument("--out", default=out, help="table path without extension (.md and .csv are written)")
+
+
+def seeds(args: argparse.Namespace) -> range:
+    """The seeds asked for by --seeds and --first-seed."""
+    return range(args.first_seed, args.first_seed + args.seeds)
