@@ -2,9 +2,9 @@
 
 Measured with this exact budget (digits 0-999, 10 % held out for source accuracy, target images 1000-1796; 15 epochs,
 batch 32+32, torch init, inputs in [-1, 1], seeds 0-1): source-only 31.7 / 35.2 %, DANN 33.9 / 39.9 % on the target
-(mean margin +3.5, per seed +2.3 / +4.8), source 95.5 -> 97.0 %. 1,680 steps: 11 min on the 2-core CPU at load ~45, ~3 min idle at the former
-test's rate (5,040 steps in ~9 min).
-(The former 3 seeds x 30 epochs took ~9 min: margin +11.6 with Flax's init and [0, 1] inputs.)
+(mean margin +3.5, per seed +2.3 / +4.8), source 95.5 -> 97.0 %. 1,680 steps: 11 min on the 2-core CPU at load ~45,
+~3 min idle at the rate of the former test (3 seeds x 30 epochs, 5,040 steps in ~9 min; margin +11.6 with Flax's init
+and [0, 1] inputs).
 """
 
 import pytest
