@@ -6,7 +6,9 @@ those dominate the step. Every figure is the median of --repeats timed runs, jax
 
 import argparse
 import statistics
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -14,57 +16,24 @@ import numpy as np
 import torch
 from torch import nn
 
-from jaxdl.bench import interleaved_rates
-from jaxdl.dann.step import init_state, make_train_step, optimizer
-from jaxdl.models.dann import DANN
-from jaxdl.report import markdown_table, write_table
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from torch_dann import TorchDANN, sgd, train_step  # noqa: E402
+
+from jaxdl.bench import interleaved_rates  # noqa: E402
+from jaxdl.dann.step import init_state, make_train_step, optimizer  # noqa: E402
+from jaxdl.models.dann import DANN  # noqa: E402
+from jaxdl.report import markdown_table, write_table  # noqa: E402
 
 CONVS = {"conv1 5x5 3->32 on 32x32": ((32, 32, 3), 32), "conv2 5x5 32->48 on 14x14": ((14, 14, 32), 48)}
 
 
-class Reverse(torch.autograd.Function):
-    """PyTorch gradient reversal: identity forward, -lam * grad backward."""
-
-    @staticmethod
-    def forward(ctx, x, lam):
-        ctx.lam = lam
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return -ctx.lam * grad, None
-
-
-class TorchDANN(nn.Module):
-    """The same network as jaxdl.models.dann.DANN, in NCHW."""
-
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 32, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 48, 5), nn.ReLU(), nn.MaxPool2d(2))
-        self.classifier = nn.Sequential(nn.Linear(1200, 100), nn.ReLU(), nn.Linear(100, 100), nn.ReLU(), nn.Linear(100, 10))
-        self.domain = nn.Sequential(nn.Linear(1200, 100), nn.ReLU(), nn.Linear(100, 1))
-
-    def forward(self, x, lam):
-        f = self.features(x).flatten(1)
-        return self.classifier(f), self.domain(Reverse.apply(f, lam))[:, 0]
-
-
 def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
-    """One PyTorch DANN step (SGD momentum 0.9, label loss on the source half + domain loss), as a closure."""
+    """One step of the PyTorch transcription (tests/torch_dann.py) on the same batch, halfway through the schedule."""
     model = TorchDANN()
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    opt = sgd(model, 0.01)
     x, y = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(y)
     n = len(x) // 2
-    domain = (torch.arange(len(x)) >= n).float()
-
-    def step():
-        opt.zero_grad()
-        logits, dom = model(x, 0.5)
-        loss = nn.functional.cross_entropy(logits[:n], y[:n]) + nn.functional.binary_cross_entropy_with_logits(dom, domain)
-        loss.backward()
-        opt.step()
-
-    return step
+    return lambda: train_step(model, opt, "dann", (x[:n], y[:n]), (x[n:], y[n:]), 500, 1000)
 
 
 def jax_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:

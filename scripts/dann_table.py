@@ -3,7 +3,7 @@
 import argparse
 
 from jaxdl.dann.experiment import compare, summarise
-from jaxdl.dann.options import add_options, domains, fit_options
+from jaxdl.dann.options import add_options, add_table_options, domains, fit_options, seeds
 from jaxdl.dann.step import METHODS
 from jaxdl.report import markdown_table, write_table
 
@@ -11,12 +11,10 @@ from jaxdl.report import markdown_table, write_table
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     add_options(parser)
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--out", default="runs/dann_table", help="table path without extension (.md and .csv are written)")
+    add_table_options(parser, METHODS, list(METHODS), "runs/dann_table")
     args = parser.parse_args()
     source, target = domains(args)
-    rows = compare(source, target, args.methods, range(args.seeds), **fit_options(args))
+    rows = compare(source, target, args.methods, seeds(args), **fit_options(args))
     write_table(rows, args.out + "_per_seed")
     write_table(summarise(rows), args.out)
     print(markdown_table(summarise(rows)), end="")

@@ -1,4 +1,4 @@
-"""Gradient reversal, the paper's schedules, train_step purity/tracing, checkpoint resume."""
+"""Gradient reversal, the paper's schedules, train_step purity/tracing, checkpoint resume, padded evaluation."""
 
 import shutil
 
@@ -9,7 +9,7 @@ import pytest
 
 from jaxdl.dann.grl import gradient_reversal, lam_schedule, lr_schedule
 from jaxdl.dann.step import init_state, make_train_step, optimizer
-from jaxdl.dann.train import fit
+from jaxdl.dann.train import _forward, fit, predict
 from jaxdl.models.dann import DANN
 
 
@@ -88,3 +88,16 @@ def test_checkpoint_resume_equals_uninterrupted(tmp_path):
     assert [h["epoch"] for h in history] == [1, 2] and int(resumed.step) == 4
     for u, v in zip(jax.tree.leaves(full.params), jax.tree.leaves(resumed.params)):
         np.testing.assert_allclose(np.asarray(u), np.asarray(v), atol=1e-6)
+
+
+def test_predict_pads_the_last_batch_and_compiles_once():
+    """1,100 and 700 images in batches of 500 (last batches 100 and 200): one compiled shape, same outputs as one batch."""
+    params = DANN().init(jax.random.key(0), jnp.zeros((1, 32, 32, 3)))["params"]
+    x = np.random.default_rng(0).uniform(-1, 1, (1100, 32, 32, 3)).astype(np.float32)
+    before = _forward._cache_size()
+    classes, features = predict(params, x, batch_size=500)
+    predict(params, x[:700], batch_size=500)
+    assert _forward._cache_size() - before <= 1  # unpadded: 500, 100 and 200 rows, three compilations
+    logits, _, whole = DANN().apply({"params": params}, x, 0.0)
+    np.testing.assert_array_equal(classes, np.asarray(logits).argmax(-1))
+    np.testing.assert_allclose(features, np.asarray(whole), atol=1e-5)

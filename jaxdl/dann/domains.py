@@ -1,4 +1,8 @@
-"""Digit domains as the network sees them (float32 N,32,32,3 in [0,1]), named by CLI specs, with input checks.
+"""Digit domains as the network sees them (float32 N,32,32,3), named by CLI specs, with input checks.
+
+The course's inputs: 28x28 digits resized to 32x32 (`resize`: "pil" = PIL bilinear on uint8, "torch" = bilinear on
+floats as torch's F.interpolate, align_corners=False), then scaled (`scale`: "centered" = (x - 0.5) / 0.5 in [-1, 1]
+as the course's Normalize((0.5,), (0.5,)), or "unit" = [0, 1]).
 
 Spec: `digits`, `digits-m`, `idx:DIR`, `idx-m:DIR` (blended with --photos), `mnist-m:DIR` (published files),
 optionally sliced as `SPEC[START:STOP]` to keep index ranges of index-aligned domains disjoint.
@@ -8,18 +12,35 @@ import re
 import warnings
 from pathlib import Path
 
+import jax
 import numpy as np
 
 from jaxdl.data.digits import digits, digits_m, embedded_photos
 from jaxdl.data.idx import idx_dataset
-from jaxdl.data.mnist_m import SIZE, blended_dataset, load_photos, load_published, resize
+from jaxdl.data import mnist_m
+from jaxdl.data.mnist_m import SIZE, blended_dataset, load_photos, load_published
 from jaxdl.errors import DataError
 
+SCALES = ("centered", "unit")
+RESIZES = ("pil", "torch")
 _SPEC = re.compile(r"^(?P<kind>[a-z-]+)(?::(?P<path>.+?))?(?:\[(?P<start>\d*):(?P<stop>\d*)\])?$")
 
 
-def as_domain(images: np.ndarray, labels: np.ndarray, num_classes: int = 10, name: str = "domain") -> tuple[np.ndarray, np.ndarray]:
-    """uint8 gray or RGB images -> float32 N,32,32,3 in [0,1] (gray channel repeated); labels checked to lie in range."""
+def to_float(images: np.ndarray, resize: str = "pil") -> np.ndarray:
+    """uint8 N,H,W[,C] images -> float32 in [0, 1] at SIZE x SIZE, resized by PIL (uint8) or as torch (floats)."""
+    if resize not in RESIZES:
+        raise DataError(f"resize must be one of {RESIZES}, got {resize!r}")
+    if resize == "pil" or images.shape[1:3] == (SIZE, SIZE):
+        return mnist_m.resize(images, SIZE).astype(np.float32) / 255.0
+    x = images.astype(np.float32) / 255.0  # jax's linear = torch's bilinear (align_corners=False, no antialias) to 2e-7
+    return np.asarray(jax.image.resize(x, (len(x), SIZE, SIZE, *x.shape[3:]), "linear", antialias=False))
+
+
+def as_domain(images: np.ndarray, labels: np.ndarray, num_classes: int = 10, name: str = "domain", scale: str = "centered",
+              resize: str = "pil") -> tuple[np.ndarray, np.ndarray]:
+    """uint8 gray or RGB images -> float32 N,32,32,3 (gray channel repeated) in [-1,1] or [0,1]; labels checked."""
+    if scale not in SCALES:
+        raise DataError(f"scale must be one of {SCALES}, got {scale!r}")
     if len(images) == 0:
         raise DataError(f"{name}: no images")
     if images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] not in (1, 3)):
@@ -28,7 +49,8 @@ def as_domain(images: np.ndarray, labels: np.ndarray, num_classes: int = 10, nam
     if labels.shape != (len(images),) or labels.min() < 0 or labels.max() >= num_classes:
         raise DataError(f"{name}: labels must be {len(images)} integers in [0, {num_classes}), got shape {labels.shape} range "
                         f"[{labels.min()}, {labels.max()}]")
-    x = resize(images, SIZE).astype(np.float32) / 255.0
+    x = to_float(images, resize)
+    x = (x - 0.5) / 0.5 if scale == "centered" else x
     x = x[..., None] if x.ndim == 3 else x
     return np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x, labels
 

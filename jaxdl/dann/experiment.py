@@ -1,18 +1,22 @@
 """Multi-seed comparisons of DANN and its baselines (the README tables and the lam ablation)."""
 
+from collections.abc import Callable
+
 import numpy as np
 
 from jaxdl.dann import domains
-from jaxdl.dann.train import accuracy, fit
+from jaxdl.dann.train import fit, predict
 from jaxdl.errors import DataError
 
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
 def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None, seed: int = 0, split: str = "test",
-            source_eval_fraction: float | None = None, eval_split: str | None = None):
+            source_eval_fraction: float | None = None, eval_split: str | None = None, scale: str = "centered",
+            resize: str = "pil"):
     """((source train, source test), (target train, target test)) of two domain specs, last fraction of each held out.
 
+    `scale` and `resize` are the input conventions of `domains.as_domain`.
     `source_eval_fraction` (default: `eval_fraction`) lets a small source keep most images for training. With
     `eval_split` (the paper's protocol: train on "train", test on "test"), each domain trains on all of its `split`
     range and is evaluated on the whole `eval_split`.
@@ -22,10 +26,11 @@ def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, phot
     parts = []
     fractions = (eval_fraction if source_eval_fraction is None else source_eval_fraction, eval_fraction)
     for spec, fraction in zip((source_spec, target_spec), fractions):
-        x, y = domains.as_domain(*domains.load(spec, photos, seed, split), name=spec)
+        x, y = domains.as_domain(*domains.load(spec, photos, seed, split), name=spec, scale=scale, resize=resize)
         if eval_split:
             whole = domains.without_range(spec)
-            parts.append(((x, y), domains.as_domain(*domains.load(whole, photos, seed, eval_split), name=whole)))
+            held_out = domains.load(whole, photos, seed, eval_split)
+            parts.append(((x, y), domains.as_domain(*held_out, name=whole, scale=scale, resize=resize)))
             continue
         cut = len(x) - round(len(x) * fraction)
         if cut <= 0 or cut >= len(x):
@@ -35,14 +40,25 @@ def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, phot
     return parts
 
 
-def compare(source: tuple[Arrays, Arrays], target: tuple[Arrays, Arrays], methods, seeds, **fit_options) -> list[dict]:
-    """One row per (method, seed): source and target test accuracy in %."""
+def jaxdl_classifier(method: str, source: Arrays, target: Arrays, seed: int, **fit_options) -> Callable[[np.ndarray], np.ndarray]:
+    """Train `method` with jaxdl's `fit`; returns images -> predicted classes."""
+    state, _ = fit(method, source, target, seed=seed, **fit_options)
+    return lambda images: predict(state.params, images)[0]
+
+
+def compare(source: tuple[Arrays, Arrays], target: tuple[Arrays, Arrays], methods, seeds, train: Callable = jaxdl_classifier,
+            **fit_options) -> list[dict]:
+    """One row per (method, seed): source and target test accuracy in %.
+
+    `train(method, source train, target train, seed, **fit_options)` returns a classifier (images -> classes): jaxdl's by
+    default, scripts/dann_reference_torch.py passes PyTorch's.
+    """
     rows = []
     for seed in seeds:
         for method in methods:
-            state, _ = fit(method, source[0], target[0], seed=seed, **fit_options)
-            rows.append({"method": method, "seed": seed, "source acc %": 100 * accuracy(state.params, source[1]),
-                         "target acc %": 100 * accuracy(state.params, target[1])})
+            classify = train(method, source[0], target[0], seed, **fit_options)
+            rows.append({"method": method, "seed": seed, "source acc %": 100 * float((classify(source[1][0]) == source[1][1]).mean()),
+                         "target acc %": 100 * float((classify(target[1][0]) == target[1][1]).mean())})
     return rows
 
 

@@ -4,25 +4,38 @@ import json
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 from tqdm.auto import tqdm
 
 from jaxdl import checkpoint
 from jaxdl.dann.step import State, init_state, make_train_step, optimizer
+from jaxdl.features import padded
 from jaxdl.models.dann import DANN
 
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
+def epoch_batches(seed: int, epoch: int, n_source: int, n_target: int, batch_size: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(source indices, target indices) of each step of one epoch: the source shuffled, the target drawn with replacement.
+
+    A per-epoch stream of `seed`, so a resumed run (and scripts/dann_reference_torch.py) sees the same batches.
+    """
+    steps = max(n_source // batch_size, 1)
+    rng = np.random.default_rng([seed, epoch])
+    src, tgt = rng.permutation(n_source), rng.integers(n_target, size=steps * batch_size)
+    return [(src[i * batch_size:(i + 1) * batch_size], tgt[i * batch_size:(i + 1) * batch_size]) for i in range(steps)]
+
+
 def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_size: int = 64, seed: int = 0,
-        mu0: float = 0.01, lam_max: float = 1.0, ckpt_dir: str | Path | None = None) -> tuple[State, list[dict]]:
+        mu0: float = 0.01, lam_max: float = 1.0, init: str = "torch",
+        ckpt_dir: str | Path | None = None) -> tuple[State, list[dict]]:
     """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch metrics).
 
-    With `ckpt_dir`, the state and history are saved after every epoch and an interrupted run resumes there.
+    `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state and
+    history are saved after every epoch and an interrupted run resumes there.
     """
     steps_per_epoch = max(len(source[0]) // batch_size, 1)
-    model, tx = DANN(), optimizer(mu0, epochs * steps_per_epoch)
+    model, tx = DANN(init_scheme=init), optimizer(mu0, epochs * steps_per_epoch)
     train_step = make_train_step(model, tx, method, epochs * steps_per_epoch, lam_max)
     state, history, first = init_state(model, tx, jax.random.key(seed)), [], 0
     mngr = checkpoint.manager(ckpt_dir) if ckpt_dir else None
@@ -31,11 +44,9 @@ def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_
         if done is not None:
             first, history = done, json.loads((Path(ckpt_dir) / "history.json").read_text())[:done]
     for epoch in range(first, epochs):
-        rng = np.random.default_rng([seed, epoch])  # per-epoch stream: a resumed run sees the same batches
-        src, tgt = rng.permutation(len(source[0])), rng.integers(len(target[0]), size=steps_per_epoch * batch_size)
+        batches = epoch_batches(seed, epoch, len(source[0]), len(target[0]), batch_size)
         sums: dict[str, float] = {}
-        for i in tqdm(range(steps_per_epoch), desc=f"{method} epoch {epoch + 1}/{epochs}", leave=False, mininterval=1.0):
-            s, t = src[i * batch_size:(i + 1) * batch_size], tgt[i * batch_size:(i + 1) * batch_size]
+        for i, (s, t) in enumerate(tqdm(batches, desc=f"{method} epoch {epoch + 1}/{epochs}", leave=False, mininterval=1.0)):
             key = jax.random.fold_in(jax.random.key(seed), epoch * steps_per_epoch + i)
             state, metrics = train_step(state, (source[0][s], source[1][s]), (target[0][t], target[1][t]), key)
             sums = {k: sums.get(k, 0.0) + float(v) for k, v in metrics.items()}
@@ -54,9 +65,11 @@ def _forward(params, x):
 
 
 def predict(params, images: np.ndarray, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted classes, features N,1200) of all images, in batches."""
-    outputs = [_forward(params, jnp.asarray(images[i:i + batch_size])) for i in range(0, len(images), batch_size)]
-    return np.concatenate([o[0].argmax(-1) for o in outputs]), np.concatenate([o[1] for o in outputs])
+    """(predicted classes, features N,1200) of all images, in batches (the last one padded: one compilation)."""
+    size = min(batch_size, len(images))
+    outputs = [_forward(params, padded(images[i:i + size], size)) for i in range(0, len(images), size)]
+    n = len(images)
+    return np.concatenate([o[0].argmax(-1) for o in outputs])[:n], np.concatenate([o[1] for o in outputs])[:n]
 
 
 def accuracy(params, data: Arrays) -> float:

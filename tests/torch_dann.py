@@ -1,0 +1,94 @@
+"""jaxdl's DANN transcribed to PyTorch (tests, the reference script and the benchmark): network, GRL, losses, one step.
+
+Submodules carry the Flax names (conv1, fc1, dom_fc1, ...). The features are flattened channels-last, as jaxdl
+does, so each Linear weight is the transposed Flax kernel (the order of fc1's inputs does not change training).
+"""
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from jaxdl.weights.rules import conv_kernel, linear_kernel
+
+
+class Reverse(torch.autograd.Function):
+    """Gradient reversal: identity forward, -lam * grad backward."""
+
+    @staticmethod
+    def forward(ctx, x, lam):
+        ctx.lam = lam
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -ctx.lam * grad, None
+
+
+class TorchDANN(nn.Module):
+    """The network of jaxdl.models.dann.DANN in NCHW, with PyTorch's default initialisation."""
+
+    def __init__(self, num_classes: int = 10):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(3, 32, 5), nn.Conv2d(32, 48, 5)
+        self.fc1, self.fc2, self.fc3 = nn.Linear(1200, 100), nn.Linear(100, 100), nn.Linear(100, num_classes)
+        self.dom_fc1, self.dom_fc2 = nn.Linear(1200, 100), nn.Linear(100, 1)
+
+    def forward(self, x, lam):
+        h = nn.functional.max_pool2d(torch.relu(self.conv1(x)), 2)
+        h = nn.functional.max_pool2d(torch.relu(self.conv2(h)), 2)
+        f = h.permute(0, 2, 3, 1).flatten(1)
+        logits = self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(f)))))
+        return logits, self.dom_fc2(torch.relu(self.dom_fc1(Reverse.apply(f, lam))))[:, 0]
+
+
+def to_flax(model: TorchDANN) -> dict:
+    """The Flax params of a TorchDANN (conv OIHW -> HWIO, Linear (out, in) -> (in, out))."""
+    return {name: {"kernel": (conv_kernel if isinstance(m, nn.Conv2d) else linear_kernel)(m.weight.detach().numpy()).copy(),
+                   "bias": m.bias.detach().numpy().copy()} for name, m in model.named_children()}
+
+
+def load_flax(model: TorchDANN, params: dict) -> TorchDANN:
+    """Copy Flax params (e.g. jaxdl's own initialisation) into a TorchDANN, inverting `to_flax`."""
+    with torch.no_grad():
+        for name, m in model.named_children():
+            kernel = np.asarray(params[name]["kernel"])
+            m.weight.copy_(torch.from_numpy(kernel.transpose(3, 2, 0, 1) if kernel.ndim == 4 else kernel.T))
+            m.bias.copy_(torch.from_numpy(np.asarray(params[name]["bias"])))
+    return model
+
+
+def lam_at(p: float, lam_max: float = 1.0) -> float:
+    """The paper's lam_p = lam_max * (2 / (1 + exp(-10 p)) - 1)."""
+    return lam_max * (2.0 / (1.0 + math.exp(-10.0 * p)) - 1.0)
+
+
+def lr_at(step: int, mu0: float, total_steps: int) -> float:
+    """The paper's mu_p = mu0 / (1 + 10 p)^0.75, p = step / total_steps."""
+    return mu0 / (1.0 + 10.0 * min(step / total_steps, 1.0)) ** 0.75
+
+
+def sgd(model: TorchDANN, mu0: float) -> torch.optim.SGD:
+    """The paper's SGD, momentum 0.9 (the learning rate is set at each step by `train_step`)."""
+    return torch.optim.SGD(model.parameters(), lr=mu0, momentum=0.9)
+
+
+def train_step(model: TorchDANN, opt: torch.optim.SGD, method: str, source, target, step: int, total_steps: int,
+               mu0: float = 0.01, lam_max: float = 1.0) -> dict[str, float]:
+    """One update of "dann", "source-only" or "target-only" on (images NCHW, labels) batches, as jaxdl's train_step."""
+    lam = lam_at(step / total_steps, lam_max)
+    for group in opt.param_groups:
+        group["lr"] = lr_at(step, mu0, total_steps)
+    n = len(source[0])
+    logits, domain_logits = model(torch.cat([source[0], target[0]]), lam)
+    labels = torch.cat([source[1], target[1]])
+    ce = nn.functional.cross_entropy
+    label_loss = ce(logits[n:], labels[n:]) if method == "target-only" else ce(logits[:n], labels[:n])
+    domain = (torch.arange(len(labels)) >= n).float()
+    domain_loss = nn.functional.binary_cross_entropy_with_logits(domain_logits, domain)
+    loss = label_loss + domain_loss if method == "dann" else label_loss
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return {"label_loss": label_loss.item(), "domain_loss": domain_loss.item() if method == "dann" else math.nan, "lam": lam}
