@@ -1,5 +1,5 @@
 """What the bag of words sees: 15-Scene images, each 16-px patch coloured by its visual word, and the
-low-contrast patches whose descriptor is zero (they all fall in one word).
+patches that `--contrast 0.005` would zero (they all fall in one word: why the default threshold is 0).
 
     python scripts/bow_words_figure.py --root ../shared/data/15scene \\
         --vocabulary runs/bow/bow_cache/15scene-sift-s8-p16-c0.005-m300-k1000-n100000-seed0.npy --out docs/transfer/bow_words.png
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, required=True, help="15-Scene folder (ROOT/test/CLASS/*.jpg)")
     parser.add_argument("--vocabulary", type=Path, required=True, help="cached k-means centres (.npy)")
+    parser.add_argument("--contrast", type=float, default=0.005, help="low-contrast threshold shown (default 0.005)")
     parser.add_argument("--out", type=Path, default=Path("runs/bow/bow_words.png"))
     args = parser.parse_args(argv)
     options, centres = BowOptions(), np.load(args.vocabulary)
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, titles = [], []
     for name in CLASSES:
         image = gray(sorted((args.root / "test" / name).glob("*.jpg"))[0].read_bytes(), options.max_side)
-        descriptors = sift.dense_sift(dense, image, options.step, options.patch, options.contrast)
+        descriptors = sift.dense_sift(dense, image, options.step, options.patch, args.contrast)
         grid = sift.grid_shape(*image.shape, options.step, options.patch)
         assigned = words.assign(nearest, sift.to_bytes(descriptors), centres)[0][:, 0].reshape(grid)
         flat = ~descriptors.any(axis=1).reshape(grid)

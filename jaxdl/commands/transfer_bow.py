@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--kernel", choices=KERNELS, default=defaults.kernel, help="LinearSVC, or SVC on a precomputed intersection / chi2 kernel")
     group.add_argument("--step", type=int, default=defaults.step, help=f"dense SIFT grid step in pixels (default {defaults.step})")
     group.add_argument("--patch", type=int, default=defaults.patch, help=f"SIFT patch side in pixels, a multiple of 8 (default {defaults.patch})")
-    group.add_argument("--contrast", type=float, default=defaults.contrast, help=f"mean gradient under which a patch's descriptor is zero (default {defaults.contrast}; 0: never)")
+    group.add_argument("--contrast", type=float, default=defaults.contrast, help=f"mean gradient under which a patch's descriptor is zero (default {defaults.contrast:g}: only flat patches)")
     group.add_argument("--max-side", type=int, default=defaults.max_side, help=f"images larger than this are shrunk (default {defaults.max_side})")
     group.add_argument("--sample", type=int, default=defaults.sample, help=f"training descriptors sampled for k-means (default {defaults.sample:,})")
     group.add_argument("--seed", type=int, default=defaults.seed, help="seed of the k-means sample and initialisation (default 0; the train/test split is the deep pipeline's)")

@@ -3,8 +3,9 @@
 Gradients -> 8 orientation channels (each pixel's magnitude split linearly between its two
 nearest orientations) -> a separable triangular filter gives every pixel's bilinear share of
 each 4x4 spatial cell -> the 16 cells of a patch read on a grid of `step` pixels, Gaussian-weighted
--> L2 normalise, clip at 0.2, renormalise (Lowe). Patches whose mean gradient is below `contrast`
-get a zero descriptor, so flat sky or walls do not turn JPEG noise into random descriptors.
+-> L2 normalise, clip at 0.2, renormalise (Lowe). A flat patch gets a zero descriptor (no division by
+zero); `contrast` > 0 also zeroes patches whose mean gradient is below it (measured on 15-Scene: 0.005
+zeroes sky and sea, and loses 2 points of accuracy, so the default is 0).
 scikit-image has no dense SIFT (its SIFT detects its own keypoints); docs/readme/bow.md compares speeds.
 """
 
@@ -97,7 +98,7 @@ def bucketed(image: np.ndarray, multiple: int = 32) -> np.ndarray:
     return np.pad(image, [(0, -height % multiple), (0, -width % multiple)], mode="edge")
 
 
-def dense_sift(fn: Callable, image: np.ndarray, step: int = 8, patch: int = 16, contrast: float = 0.005) -> np.ndarray:
+def dense_sift(fn: Callable, image: np.ndarray, step: int = 8, patch: int = 16, contrast: float = 0.0) -> np.ndarray:
     """(N, 128) float32 descriptors of a gray image in [0, 1], row-major over the grid of `grid_shape(image.shape)`."""
     check_options(step, patch)
     rows, cols = grid_shape(*image.shape, step, patch)
