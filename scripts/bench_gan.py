@@ -10,8 +10,8 @@ XLA gets the CLI's settings (jaxdl.xla); PyTorch uses as many threads as the pro
 """
 
 import argparse
-import statistics
 import os
+import statistics
 import sys
 from collections.abc import Callable
 from pathlib import Path

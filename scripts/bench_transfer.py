@@ -55,7 +55,8 @@ def jaxdl_run(svm: str, args: argparse.Namespace) -> Callable[[], list[float]]:
 
     def run() -> list[float]:
         feats = {
-            split: extract(model, variables, Preprocessed([p.read_bytes() for p in files]), batch_size=args.batch_size, progress=False, pool="avg", layers=layers)
+            split: extract(model, variables, Preprocessed([p.read_bytes() for p in files]), batch_size=args.batch_size,
+                           progress=False, pool="avg", layers=layers)
             for split, (files, _) in splits.items()
         }
         (_, y_train), (_, y_test) = splits["train"], splits["test"]
@@ -67,7 +68,6 @@ def jaxdl_run(svm: str, args: argparse.Namespace) -> Callable[[], list[float]]:
 def torch_run(args: argparse.Namespace) -> Callable[[], list[float]]:
     """scripts/transfer_reference_torch.py: torchvision transforms -> hooks, one pass -> LinearSVC; test accuracies."""
     import torch
-
     from transfer_reference_torch import features, load_model, sweep
 
     torch.set_num_threads(args.threads)

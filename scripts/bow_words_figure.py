@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         assigned = words.assign(nearest, sift.to_bytes(descriptors), centres)[0][:, 0].reshape(grid)
         flat = ~descriptors.any(axis=1).reshape(grid)
         rows.append([image, assigned, flat.astype(float)])
-        titles.append([f"{name} (test)", f"{len(np.unique(assigned))} distinct words of {len(centres)}", f"low contrast: {flat.mean():.0%} of patches"])
+        distinct = f"{len(np.unique(assigned))} distinct words of {len(centres)}"
+        titles.append([f"{name} (test)", distinct, f"low contrast: {flat.mean():.0%} of patches"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     print(panels(rows, titles, args.out, cmaps=[None, "nipy_spectral", "gray"], size=2.2))
     return 0

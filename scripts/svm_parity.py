@@ -51,8 +51,8 @@ def parity_rows(layer: str, x: np.ndarray, labels: np.ndarray, x_test: np.ndarra
     """One row per C: both solvers' test accuracy and objective on the same problem."""
     rows = []
     for C in Cs:
-        ours, ours_s, ours_warned = fitted(lambda: JaxLinearSVC(C=C), x, labels)
-        ref, ref_s, ref_warned = fitted(lambda: LinearSVC(C=C), x, labels)
+        ours, ours_s, ours_warned = fitted(lambda C=C: JaxLinearSVC(C=C), x, labels)
+        ref, ref_s, ref_warned = fitted(lambda C=C: LinearSVC(C=C), x, labels)
         j_ref = objective(ref.coef_, ref.intercept_, x, labels, ref.classes_, C).sum()
         j_ours = objective(ours.coef_, ours.intercept_, x, labels, ours.classes_, C).sum()
         acc_ref, acc_ours = ref.score(x_test, test_labels), ours.score(x_test, test_labels)

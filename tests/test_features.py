@@ -10,12 +10,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from parity import assert_close
+from tiny_cnn import tiny_setup
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
 from jaxdl.features import batch_size_for, extract, feature_fn
-from parity import assert_close
-from tiny_cnn import tiny_setup
 
 
 class LazyImages:

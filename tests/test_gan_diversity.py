@@ -9,8 +9,8 @@ import numpy as np
 
 from jaxdl.gan.data import load
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step
-from jaxdl.keys import prng_key
 from jaxdl.gan.train import GRID_COLUMNS, fixed_inputs
+from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator
 
 WIDTHS = {"ngf": 16, "ndf": 16}

@@ -6,13 +6,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import torch
+from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch
+from torch_dcgan import TorchDiscriminator, TorchGenerator, conv_transpose_kernel, torch_rules
 
 from jaxdl.errors import JaxdlError
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, sample_inputs
 from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator, conv_transpose
-from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch
-from torch_dcgan import TorchDiscriminator, TorchGenerator, conv_transpose_kernel, torch_rules
 
 SMALL = {"nz": 16, "ngf": 8}
 CASES = [(32, 1, 0), (64, 3, 0), (32, 1, 10)]  # image size, channels, classes (0 = unconditional)

@@ -9,8 +9,8 @@ from jaxdl import checkpoint
 from jaxdl.gan.data import GanData, load
 from jaxdl.gan.losses import discriminator_loss, nonsaturating_loss, saturating_loss
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step
-from jaxdl.keys import prng_key
 from jaxdl.gan.train import GanConfig, TrainingDiverged, fit
+from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator
 
 TINY = {"nz": 16, "ngf": 8, "ndf": 8, "batch_size": 32}
@@ -19,7 +19,7 @@ TINY = {"nz": 16, "ngf": 8, "ndf": 8, "batch_size": 32}
 def test_losses_equal_their_formulas():
     """D's BCE and both generator losses equal the textbook expressions, and stay finite where D saturates."""
     real, fake = np.array([-2.0, 0.3, 4.0]), np.array([-3.0, 0.0, 1.5])
-    d = lambda l: 1 / (1 + np.exp(-l))  # noqa: E731
+    d = lambda logit: 1 / (1 + np.exp(-logit))
     assert np.isclose(discriminator_loss(real, fake), -np.mean(np.log(d(real))) - np.mean(np.log(1 - d(fake))), rtol=1e-6)
     assert np.isclose(nonsaturating_loss(fake), -np.mean(np.log(d(fake))), rtol=1e-6)
     assert np.isclose(saturating_loss(fake), np.mean(np.log(1 - d(fake))), rtol=1e-6)

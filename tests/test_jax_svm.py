@@ -67,7 +67,8 @@ def test_svm_sweep_takes_the_jax_classifier():
 
 @pytest.mark.parametrize("args, error, message", [
     ((np.ones((4, 3)), np.array([0, 1, 0, 1]), 0.0), JaxdlError, "C and intercept_scaling must be positive, got C=0.0, intercept_scaling=1.0"),
-    ((np.ones((4, 3)), np.array([0, 1, 0]), 1.0), DataError, "features must be (samples, dims) with one label per sample, got (4, 3) and (3,) labels"),
+    ((np.ones((4, 3)), np.array([0, 1, 0]), 1.0), DataError,
+     "features must be (samples, dims) with one label per sample, got (4, 3) and (3,) labels"),
     ((np.ones((4, 3)), np.array([2, 2, 2, 2]), 1.0), DataError, "an SVM needs at least two classes, got only [2]"),
 ])
 def test_bad_inputs_one_clear_error(args, error, message):

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
+from parity import assert_close, to_nhwc, to_torch
 
 from jaxdl.errors import JaxdlError
 from jaxdl.models import layers
-from parity import assert_close, to_nhwc, to_torch
 
 SIZES = [(7, 7), (13, 10), (14, 14), (5, 9)]
 

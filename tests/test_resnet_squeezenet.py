@@ -9,11 +9,11 @@ import pytest
 import torch
 import torchvision
 from flax import traverse_util
+from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_outputs
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
 from jaxdl.weights import from_torchvision
-from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_outputs
 
 PARAMS = {  # torchvision's documented parameter counts
     "resnet18": 11_689_512,
@@ -97,7 +97,7 @@ def test_every_layer_shape_equals_torchvision(arch):
         x = jax.ShapeDtypeStruct((2, *hw, 3), jnp.float32)
         assert jax.eval_shape(model.apply, variables, x).shape == logits == (2, 10)
         for name in model.layer_names():
-            got = jax.eval_shape(lambda v, x: model.apply(v, x, layer=name), variables, x).shape
+            got = jax.eval_shape(lambda v, x, name=name: model.apply(v, x, layer=name), variables, x).shape
             assert got == layers[name], (hw, name)
 
 

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 import torchvision
+from parity import assert_close, to_torch
 from safetensors.numpy import load_file
 
 from jaxdl import models
 from jaxdl.data.imagenet import normalize
 from jaxdl.weights import from_torchvision
-from parity import assert_close, to_torch
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"

@@ -1,19 +1,19 @@
 """SVM transfer: accuracy floors on real digits, the C trend, the layer x C table, clear errors, feature cache."""
 
-import numpy as np
-import pytest
-from sklearn.datasets import load_digits
-from PIL import Image
-from sklearn.model_selection import train_test_split
-
-from jaxdl.cli import main
-from jaxdl.errors import DataError, JaxdlError
 import argparse
 
+import numpy as np
+import pytest
+from PIL import Image
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from tiny_cnn import tiny_setup
+
+from jaxdl.cli import main
 from jaxdl.commands.transfer import cache_folder
+from jaxdl.errors import DataError, JaxdlError
 from jaxdl.features import cached, cached_layers, extract
 from jaxdl.transfer.svm import l2_normalized, layer_sweep, svm_sweep
-from tiny_cnn import tiny_setup
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,8 @@ def test_jaxdl_matches_the_torch_reference_on_real_scene15():
     model, variables = models.create("squeezenet1_0"), weights.from_torchvision("squeezenet1_0", SQUEEZENET)
     splits = reference.split_files(SCENE15, [4, 4])
     feats = {
-        split: extract(model, variables, Preprocessed([p.read_bytes() for p in files]), batch_size=60, progress=False, pool="avg", layers=["fire9", "conv10"])
+        split: extract(model, variables, Preprocessed([p.read_bytes() for p in files]), batch_size=60, progress=False, pool="avg",
+                       layers=["fire9", "conv10"])
         for split, (files, _) in splits.items()
     }
     for split in splits:

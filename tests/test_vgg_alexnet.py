@@ -10,11 +10,11 @@ import pytest
 import torch
 import torchvision
 from flax import traverse_util
+from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_outputs
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
 from jaxdl.weights import from_torchvision
-from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_outputs
 
 ARCHS = ("alexnet", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn")
 PARAMS = {  # torchvision's documented parameter counts

@@ -10,13 +10,12 @@ import numpy as np
 import pytest
 import torch
 import torchvision
+from parity import assert_close, randomize_bn_stats, to_torch
 from safetensors.numpy import save_file
 
 from jaxdl import models
 from jaxdl.errors import WeightsError
-from jaxdl.weights import convert_file, from_torchvision, load_variables, read_metadata, save
-from jaxdl.weights import convert, store
-from parity import assert_close, randomize_bn_stats, to_torch
+from jaxdl.weights import convert, convert_file, from_torchvision, load_variables, read_metadata, save, store
 
 
 def torch_state(model: torch.nn.Module) -> dict[str, np.ndarray]:

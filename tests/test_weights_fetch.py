@@ -107,7 +107,9 @@ def test_wrong_hash_discards_the_download(env, served, monkeypatch):
 
 def test_http_404_names_the_url_and_what_to_do(env, http_base, monkeypatch):
     use_manifest(monkeypatch, env, "0" * 8, name="squeezenet1_1-gone.pth")
-    with pytest.raises(WeightsError, match=r"cannot download http://127\.0\.0\.1:\d+/squeezenet1_1-gone\.pth: HTTP 404 File not found; put squeezenet1_1-gone\.pth in .*weights by hand"):
+    message = (r"cannot download http://127\.0\.0\.1:\d+/squeezenet1_1-gone\.pth: HTTP 404 File not found; "
+               r"put squeezenet1_1-gone\.pth in .*weights by hand")
+    with pytest.raises(WeightsError, match=message):
         fetch("squeezenet1_1", base_url=http_base)
     assert list((env / "weights").iterdir()) == []
 

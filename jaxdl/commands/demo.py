@@ -19,9 +19,9 @@ from jaxdl import models
 from jaxdl.data.digits import digits
 from jaxdl.data.imagenet import preprocess
 from jaxdl.features import extract
+from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
 from jaxdl.summary import layer_table
-from jaxdl.pretrained import variables_for
 from jaxdl.transfer.svm import layer_sweep, svm_sweep
 
 SIZE = 64  # digits are upsampled from 8x8 to SIZE x SIZE

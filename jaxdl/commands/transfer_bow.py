@@ -24,16 +24,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = BowOptions()
     group = parser.add_argument_group("bag of words (--method bow)")
     group.add_argument("--vocab", type=int, default=defaults.vocab, help=f"visual words (k-means centres, default {defaults.vocab})")
-    group.add_argument("--pyramid", type=int, default=defaults.pyramid, help=f"spatial pyramid levels 0..{FINEST} (0: plain bag of words; default {defaults.pyramid})")
-    group.add_argument("--assign", choices=tuple(ASSIGNMENTS), default=defaults.assign, help="hard (nearest word) or soft (5 nearest, Gaussian weights)")
+    group.add_argument("--pyramid", type=int, default=defaults.pyramid,
+        help=f"spatial pyramid levels 0..{FINEST} (0: plain bag of words; default {defaults.pyramid})")
+    group.add_argument("--assign", choices=tuple(ASSIGNMENTS), default=defaults.assign,
+        help="hard (nearest word) or soft (5 nearest, Gaussian weights)")
     group.add_argument("--norm", choices=NORMS, default=defaults.norm, help=f"histogram normalisation (default {defaults.norm})")
     group.add_argument("--kernel", choices=KERNELS, default=defaults.kernel, help="LinearSVC, or SVC on a precomputed intersection / chi2 kernel")
     group.add_argument("--step", type=int, default=defaults.step, help=f"dense SIFT grid step in pixels (default {defaults.step})")
     group.add_argument("--patch", type=int, default=defaults.patch, help=f"SIFT patch side in pixels, a multiple of 8 (default {defaults.patch})")
-    group.add_argument("--contrast", type=float, default=defaults.contrast, help=f"mean gradient under which a patch's descriptor is zero (default {defaults.contrast:g}: only flat patches)")
+    group.add_argument("--contrast", type=float, default=defaults.contrast,
+        help=f"mean gradient under which a patch's descriptor is zero (default {defaults.contrast:g}: only flat patches)")
     group.add_argument("--max-side", type=int, default=defaults.max_side, help=f"images larger than this are shrunk (default {defaults.max_side})")
     group.add_argument("--sample", type=int, default=defaults.sample, help=f"training descriptors sampled for k-means (default {defaults.sample:,})")
-    group.add_argument("--seed", type=int, default=defaults.seed, help="seed of the k-means sample and initialisation (default 0; the train/test split is the deep pipeline's)")
+    group.add_argument("--seed", type=int, default=defaults.seed,
+        help="seed of the k-means sample and initialisation (default 0; the train/test split is the deep pipeline's)")
 
 
 def options_of(args: argparse.Namespace) -> BowOptions:

@@ -15,9 +15,9 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from jaxdl.data import mnist_m
 from jaxdl.data.digits import digits, digits_m, embedded_photos
 from jaxdl.data.idx import idx_dataset
-from jaxdl.data import mnist_m
 from jaxdl.data.mnist_m import SIZE, blended_dataset, load_photos, load_published
 from jaxdl.errors import DataError
 

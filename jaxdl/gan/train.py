@@ -17,14 +17,12 @@ import jax.numpy as jnp
 import numpy as np
 from tqdm.auto import tqdm
 
-from jaxdl import checkpoint
+from jaxdl import checkpoint, figures
+from jaxdl.classifier import cached_classifier
 from jaxdl.errors import JaxdlError
-from jaxdl import figures
 from jaxdl.gan.data import IDX_SETS, GanData, load
 from jaxdl.gan.quality import classifier_outputs, frechet_distance, score_samples
-from jaxdl.classifier import cached_classifier
-from jaxdl.gan.steps import (GanState, dcgan_adam, generate, init_state, make_train_step,
-                              sample_inputs)
+from jaxdl.gan.steps import GanState, dcgan_adam, generate, init_state, make_train_step, sample_inputs
 from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator
 from jaxdl.report import write_table

@@ -215,5 +215,5 @@ class JaxLinearSVC(LinearClassifierMixin, BaseEstimator):
         self.coef_, self.intercept_, self.n_iter_, self.converged_ = result
         self.classes_ = np.unique(labels)
         if not self.converged_:
-            warnings.warn(f"JAX LinearSVC did not converge in max_iter={self.max_iter} Newton steps (C={self.C})", ConvergenceWarning)
+            warnings.warn(f"JAX LinearSVC did not converge in max_iter={self.max_iter} Newton steps (C={self.C})", ConvergenceWarning, stacklevel=2)
         return self

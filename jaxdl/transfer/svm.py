@@ -75,7 +75,8 @@ def svm_sweep(
         svm = fit(x_train, train_labels, C)
         seconds = time.perf_counter() - start
         train_acc = float(np.mean(svm.predict(x_train) == train_labels))
-        rows.append({"C": float(C), "train_acc": train_acc, "test_acc": float(np.mean(svm.predict(x_test) == test_labels)), "fit_s": round(seconds, 3)})
+        test_acc = float(np.mean(svm.predict(x_test) == test_labels))
+        rows.append({"C": float(C), "train_acc": train_acc, "test_acc": test_acc, "fit_s": round(seconds, 3)})
     return rows
 
 

@@ -45,7 +45,7 @@ def vocabulary(
     rng = np.random.default_rng(seed)
     batches = [(epoch, start) for epoch in range(epochs) for start in range(0, len(samples), batch_size)]
     order = None
-    for epoch, start in tqdm(batches, desc=f"k-means {words} words", disable=not progress):
+    for _epoch, start in tqdm(batches, desc=f"k-means {words} words", disable=not progress):
         if start == 0:
             order = rng.permutation(len(samples))
         kmeans.partial_fit(samples[order[start : start + batch_size]])

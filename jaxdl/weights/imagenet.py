@@ -11,8 +11,8 @@ from pathlib import Path
 
 from jaxdl.errors import WeightsError
 from jaxdl.weights import manifest
-from jaxdl.weights.download import check_sha256, download_file
 from jaxdl.weights.convert import classes_of, from_torchvision
+from jaxdl.weights.download import check_sha256, download_file
 from jaxdl.weights.sources import Source, sha256_of
 from jaxdl.weights.store import is_complete, load_variables, save
 
