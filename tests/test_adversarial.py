@@ -22,7 +22,7 @@ def digits():
 
 def torch_small_cnn(variables: dict) -> torch.nn.Module:
     """jaxdl's SmallCNN with the same weights in torch (NCHW; flattened in NHWC order as Flax does)."""
-    p = {k: {n: torch.from_numpy(np.asarray(a)) for n, a in v.items()} for k, v in variables["params"].items()}
+    p = {k: {n: torch.from_numpy(np.array(a)) for n, a in v.items()} for k, v in variables["params"].items()}
     conv = lambda q: torch.nn.Conv2d(q["kernel"].shape[2], q["kernel"].shape[3], 3, padding=1)  # noqa: E731
     c1, c2 = conv(p["conv1"]), conv(p["conv2"])
     f1, f2 = torch.nn.Linear(*p["fc1"]["kernel"].shape), torch.nn.Linear(*p["fc2"]["kernel"].shape)

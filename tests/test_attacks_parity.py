@@ -1,16 +1,19 @@
 """FGSM, PGD and PGDL2 equal torchattacks 3.5.1 on the same converted weights (random_start=False).
 
 torch side: the torchvision model behind the ImageNet normalisation, inputs in [0, 1], run in
-float64: torch's float32 input gradients on CPU are off by up to 1 % of their largest element
-(measured on the random ResNet18: 9.7e-3 vs float64, jaxdl's float32 8e-7), enough to flip the
-signs of small gradients, which PGD's later steps amplify (3 steps: 98.3 % of pixels within 1e-5 on
-ResNet18, 79 % on SqueezeNet). jaxdl side: float32 `Subject.logits_of_pixels` of the converted
-weights. Allowed differences: sign flips of gradients that are zero up to rounding (>= 99.9 % of
-pixels within 1e-5), the same predictions.
+float64, because float32 input gradients are not accurate enough to fix the signs of small ones,
+and PGD's later steps amplify each flip. Measured against torch float64: torch's own float32
+gradient is off by 9.7e-3 of the largest element on the random ResNet18 (jaxdl's float32: 8e-7)
+and by 1.8e-2 on the real SqueezeNet (jaxdl's float32: 1.6e-2, jaxdl's float64: 2e-14). So the
+ResNet18 runs jaxdl in float32, the real SqueezeNet jaxdl in float64 (same code, x64 enabled).
+Allowed differences: sign flips of gradients that are zero up to rounding (>= 99.9 % of pixels
+within 1e-5), the same predictions.
 """
 
+import dataclasses
 from pathlib import Path
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -20,7 +23,7 @@ import torchvision
 
 from jaxdl import models
 from jaxdl.data.imagenet import MEAN, STD, class_names
-from jaxdl.visualize.attacks import make_pgd
+from jaxdl.visualize.attacks import NORMS, make_pgd
 from jaxdl.visualize.subject import Subject
 from jaxdl.weights import from_torchvision
 from parity import randomize_bn_stats, to_nhwc, to_torch
@@ -48,13 +51,14 @@ class Normalized(torch.nn.Module):
         return self.model((x - self.mean) / self.std)
 
 
-def both_sides(arch: str, reference: torch.nn.Module) -> tuple[Normalized, Subject]:
-    """The torch model (normalisation inside) and a jaxdl Subject on the same weights."""
+def both_sides(arch: str, reference: torch.nn.Module) -> tuple[Normalized, Subject, dict]:
+    """The torch model (normalisation inside, float64), a jaxdl Subject on the same weights and its PGD per norm."""
     variables = from_torchvision(arch, {k: v.numpy() for k, v in reference.state_dict().items()})
-    return Normalized(reference).double().eval(), Subject(models.create(arch), variables, jnp.asarray(MEAN), jnp.asarray(STD), class_names(), arch)
+    subject = Subject(models.create(arch), variables, jnp.asarray(MEAN), jnp.asarray(STD), class_names(), arch)
+    return Normalized(reference).double().eval(), subject, {norm: make_pgd(subject.logits_of_pixels, norm) for norm in NORMS}
 
 
-def compare(torch_model: Normalized, subject: Subject, pixels: np.ndarray, goals: np.ndarray, targeted: bool) -> dict[str, float]:
+def compare(torch_model: Normalized, subject: Subject, pgd: dict, pixels: np.ndarray, goals: np.ndarray, targeted: bool) -> dict[str, float]:
     """Run every attack on both sides; assert the same images and predictions; return the fraction within 1e-5 per attack."""
     fractions = {}
     for name, (attack_class, norm, eps, step, steps) in ATTACKS.items():
@@ -62,8 +66,8 @@ def compare(torch_model: Normalized, subject: Subject, pixels: np.ndarray, goals
         attack = attack_class(torch_model, eps=eps, **kwargs)
         if targeted:
             attack.set_mode_targeted_by_label(quiet=True)
-        theirs = to_nhwc(attack(to_torch(pixels).double(), torch.from_numpy(goals)))
-        ours = np.asarray(make_pgd(subject.logits_of_pixels, norm)(subject.variables, pixels, goals, targeted, eps, step, steps))
+        theirs = to_nhwc(attack(to_torch(pixels).double(), torch.from_numpy(goals)))  # float64 (see above)
+        ours = np.asarray(pgd[norm](subject.variables, pixels, goals, targeted, eps, step, steps))
         diff = np.abs(ours - theirs)
         fractions[name] = float((diff <= 1e-5).mean())
         print(f"{name}: max abs diff {diff.max():.2e}, {fractions[name]:.5%} of pixels within 1e-5")
@@ -80,18 +84,17 @@ def resnet():
     torch.manual_seed(0)
     reference = torchvision.models.resnet18(weights=None)
     randomize_bn_stats(reference, seed=1)
-    torch_model, subject = both_sides("resnet18", reference)
     pixels = np.random.default_rng(0).uniform(0, 1, (3, 35, 35, 3)).astype(np.float32)  # odd size
-    return torch_model, subject, pixels
+    return *both_sides("resnet18", reference), pixels
 
 
 @pytest.mark.parametrize("targeted", [False, True])
 def test_torchattacks_parity_resnet18_random_bn(resnet, targeted):
-    torch_model, subject, pixels = resnet
+    torch_model, subject, pgd, pixels = resnet
     with torch.no_grad():
         predicted = torch_model(to_torch(pixels).double()).argmax(1).numpy()
     goals = (predicted + 17) % 1000 if targeted else predicted
-    compare(torch_model, subject, pixels, goals, targeted)
+    compare(torch_model, subject, pgd, pixels, goals, targeted)
 
 
 @pytest.mark.realdata
@@ -103,7 +106,9 @@ def test_torchattacks_parity_real_squeezenet(targeted):
 
     reference = torchvision.models.squeezenet1_0(weights=None)
     reference.load_state_dict(load_file(str(WEIGHTS)))
-    torch_model, subject = both_sides("squeezenet1_0", reference)
+    torch_model, subject, pgd = both_sides("squeezenet1_0", reference)
     data = np.load(IMAGES)
-    pixels, labels = (data["X"][:2] / 255.0).astype(np.float32), data["y"][:2]
-    compare(torch_model, subject, pixels, np.full(2, 6) if targeted else labels, targeted)
+    pixels, labels = data["X"][:2] / 255.0, data["y"][:2]
+    with jax.enable_x64(True):
+        subject = dataclasses.replace(subject, variables=jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64), subject.variables))
+        compare(torch_model, subject, pgd, pixels, np.full(2, 6) if targeted else labels, targeted)
