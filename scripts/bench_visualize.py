@@ -1,9 +1,10 @@
 """Network visualization speed, jaxdl vs torch autograd on the same weights: one table, one row per benchmark case.
 
-    python scripts/bench_visualize.py [--cases pgd:squeezenet1_0 pgd:vgg16] [--batch 16] [--steps 5] [--repeats 5]
+    python scripts/bench_visualize.py [--cases saliency:squeezenet1_0 pgd:vgg16 ...] [--batch 16] [--steps 5] [--repeats 5]
 
 Each case names a method and an architecture; `CASES` maps a method to its (jaxdl run, torch run)
-builders, so saliency maps/s or class-visualization iterations/s are more entries of that dict.
+builders: saliency maps/s (`--steps` batches per call), PGD steps/s, class-visualization iterations/s
+(200 iterations of the course loop on SqueezeNet 1.0, scripts/bench_classviz_case.py).
 PGD: L-inf, eps 8/255, step 2/255, `--steps` steps per call on a fixed random batch in [0, 1],
 jaxdl's jitted `lax` loop vs torchattacks.PGD. Random torchvision weights (seed 0), converted for
 jaxdl. Each framework runs in its own fresh process pinned to the same `--threads` cores (XLA sizes
@@ -20,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-
 from bench_features import interleaved, save_weights
 
 EPS, STEP = 8 / 255, 2 / 255
@@ -74,15 +74,72 @@ def torch_pgd(arch: str, weights: Path, batch: int, size: int, steps: int, threa
     return lambda: attack(x, labels).numpy().transpose(0, 2, 3, 1)
 
 
-CASES = {"pgd": (jax_pgd, torch_pgd, "steps/s")}  # method -> (jaxdl builder, torch builder, unit)
+def jax_saliency(arch: str, weights: Path, batch: int, size: int, steps: int, threads: int) -> Callable[[], np.ndarray]:
+    """jaxdl: `steps` batches of vanilla saliency maps (one jitted gradient of the summed selected logits each)."""
+    pin(threads)
+    from jaxdl import models
+    from jaxdl.visualize.saliency import saliency
+    from jaxdl.weights import from_torchvision
+
+    model, variables, x = models.create(arch), from_torchvision(arch, weights), pixels(batch, size)
+    classes = np.arange(batch) % 1000
+    return lambda: [np.asarray(saliency(model, variables, x, classes)[0]) for _ in range(steps)][-1]
+
+
+def torch_saliency(arch: str, weights: Path, batch: int, size: int, steps: int, threads: int) -> Callable[[], np.ndarray]:
+    """torch autograd: the course's saliency (|d logit_c / dx| max over channels), `steps` batches."""
+    pin(threads)
+    import torch
+    import torchvision
+    from safetensors.torch import load_file
+
+    torch.set_num_threads(threads)
+    model = getattr(torchvision.models, arch)(weights=None)
+    model.load_state_dict(load_file(str(weights)))
+    model.eval()
+    x, classes = torch.from_numpy(pixels(batch, size).transpose(0, 3, 1, 2).copy()), torch.arange(batch) % 1000
+
+    def maps() -> np.ndarray:
+        image = x.clone().requires_grad_(True)
+        model(image).gather(1, classes[:, None]).sum().backward()
+        return image.grad.abs().amax(dim=1).numpy()
+
+    return lambda: [maps() for _ in range(steps)][-1]
+
+
+def jax_classviz(arch: str, weights: Path, batch: int, size: int, steps: int, threads: int) -> Callable[[], np.ndarray]:
+    """jaxdl: 200 iterations of the course's class visualization (scripts/bench_classviz_case.py, SqueezeNet 1.0, 224)."""
+    pin(threads)
+    from bench_classviz_case import jaxdl_case
+
+    return jaxdl_case()
+
+
+def torch_classviz(arch: str, weights: Path, batch: int, size: int, steps: int, threads: int) -> Callable[[], np.ndarray]:
+    """torch: the course's loop in autograd, same noise and jitter (scripts/bench_classviz_case.py)."""
+    pin(threads)
+    import torch
+
+    torch.set_num_threads(threads)
+    from bench_classviz_case import torch_case
+
+    return torch_case()
+
+
+# method -> (jaxdl builder, torch builder, unit, work per timed call)
+CASES = {
+    "pgd": (jax_pgd, torch_pgd, "steps/s", lambda args: args.steps),
+    "saliency": (jax_saliency, torch_saliency, "maps/s", lambda args: args.steps * args.batch),
+    "classviz": (jax_classviz, torch_classviz, "iterations/s", lambda args: 200),
+}
 
 
 def bench(method: str, arch: str, args: argparse.Namespace, weights: Path) -> dict:
     """One table row: the median rates of both frameworks, their ratio, peak memory and agreement."""
-    jax_run, torch_run, unit = CASES[method]
+    jax_run, torch_run, unit, work = CASES[method]
     common = (arch, weights, args.batch, args.size, args.steps, args.threads)
     runs = interleaved({"jaxdl": (jax_run, *common), "torch": (torch_run, *common)}, args.warmup, args.repeats)
-    rate = {name: args.steps / statistics.median(run["seconds"]) for name, run in runs.items()}
+    rate = {name: work(args) / statistics.median(run["seconds"]) for name, run in runs.items()}
     diff = np.abs(runs["jaxdl"]["out"] - runs["torch"]["out"])
     return {"case": method, "arch": arch, "batch": args.batch, "size": args.size, "threads": args.threads,
             f"jaxdl {unit}": round(rate["jaxdl"], 3), f"torch {unit}": round(rate["torch"], 3),
@@ -94,7 +151,8 @@ def main() -> None:
     from jaxdl.report import markdown_table, write_table
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", nargs="+", default=["pgd:squeezenet1_0", "pgd:vgg16"], metavar="METHOD:ARCH")
+    parser.add_argument("--cases", nargs="+", metavar="METHOD:ARCH", help="METHOD: pgd, saliency or classviz (SqueezeNet 1.0 only)",
+                        default=["saliency:squeezenet1_0", "pgd:squeezenet1_0", "classviz:squeezenet1_0", "saliency:vgg16", "pgd:vgg16"])
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--steps", type=int, default=5, help="iterations per timed call (default 5)")
