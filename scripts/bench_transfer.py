@@ -6,7 +6,7 @@
 Both sides read the same files (the first TRAIN / TEST of each class in sorted order), decode and resize
 them with PIL, extract the layers in one pass each batch, average-pool, L2-normalise and fit one linear
 SVM per layer at C; the result is the test accuracy. jaxdl runs once per `--svm` solver
-(jaxdl.transfer.svm.CLASSIFIERS); a pipeline added to PIPELINES (e.g. bag of visual words) gets its row.
+(jaxdl.transfer.svm.CLASSIFIERS), and the BoW-SIFT baseline (spatial pyramid, `--bow-vocab` words) gets a row.
 Each pipeline runs in its own fresh process; they take turns run by run (machine load hits all alike);
 the median of --repeats timed runs after --warmup. Writes OUT/transfer.{md,csv}.
 """
@@ -33,6 +33,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--svm", default="sklearn", help="comma-separated jaxdl SVM solvers (jaxdl.transfer.svm.CLASSIFIERS)")
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--bow-vocab", type=int, default=200, help="visual words of the BoW-SIFT row (0: no BoW row; default 200)")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)), help="torch threads")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
@@ -82,9 +83,26 @@ def torch_run(args: argparse.Namespace) -> Callable[[], list[float]]:
     return run
 
 
+def bow_run(args: argparse.Namespace) -> Callable[[], list[float]]:
+    """jaxdl's BoW-SIFT baseline on the same files (dense SIFT, k-means vocabulary, spatial pyramid, LinearSVC at C)."""
+    from jaxdl.transfer.bow import BowOptions, classify, features, word_counts
+
+    options = BowOptions(vocab=args.bow_vocab)
+    splits = split_files(args.root, [int(n) for n in args.per_class.split(",")])
+    sources = {split: [{"image": p.read_bytes()} for p in files] for split, (files, _) in splits.items()}
+
+    def run() -> list[float]:
+        counts, _ = word_counts(sources, options, None, "bench", progress=False)  # no cache: every run does all the work
+        train, test = (features(counts[split], options.pyramid, options.norm) for split in ("train", "test"))
+        return [classify(train, splits["train"][1], test, splits["test"][1], [args.C], options.kernel)[0]["test_acc"]]
+
+    return run
+
+
 PIPELINES: dict[str, Callable[[argparse.Namespace], dict[str, tuple]]] = {
     "jaxdl": lambda args: {f"jaxdl ({svm} SVM)": (jaxdl_run, svm, args) for svm in args.svm.split(",")},
     "torch": lambda args: {"PyTorch reference": (torch_run, args)},
+    "bow": lambda args: {"jaxdl BoW-SIFT + spatial pyramid": (bow_run, args)} if args.bow_vocab else {},
 }
 
 
@@ -100,7 +118,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         {
             "pipeline": name,
             "images": images,
-            "layers": args.layers,
+            "layers": "(dense SIFT)" if "BoW" in name else args.layers,
             "median s": round(statistics.median(run["seconds"]), 2),
             "images/s": round(images / statistics.median(run["seconds"]), 2),
             "speed-up vs PyTorch": round(reference / statistics.median(run["seconds"]), 2),
