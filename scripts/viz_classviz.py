@@ -24,7 +24,7 @@ from jaxdl.keys import prng_key
 from jaxdl.report import write_table
 from jaxdl.visualize.ascent import Visualization
 from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, visualize_classes
-from jaxdl.visualize.classviz_outputs import pictures, save_animation, save_figure, scores
+from jaxdl.visualize.classviz_outputs import palette_png, pictures, save_animation, save_figure, scores
 from jaxdl.visualize.fourier import FourierSettings, fourier_visualize
 from jaxdl.visualize.inputs import load_npz
 from jaxdl.visualize.subject import imagenet_subject
@@ -41,7 +41,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--targets", type=int, nargs="+", default=COURSE_TARGETS, help="course / fourier parts: these targets")
     parser.add_argument("--iters", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--gif-size", type=int, default=96, help="pixels per image in the GIF (default 96, < 1 MB)")
+    parser.add_argument("--gif-size", type=int, default=64, help="pixels per image in the GIF (default 64: < 1 MB)")
     parser.add_argument("--runs", type=Path, default=Path("runs/classviz"), help="folder of each part's results")
     parser.add_argument("--out", type=Path, default=Path("docs/visualize"), help="folder of the figures and table")
     parser.add_argument("--no-progress", dest="progress", action="store_false")
@@ -78,12 +78,12 @@ def report(args: argparse.Namespace, subject) -> None:
     labels = {"course": ("course", "noise"), "image": ("course", "image 0"), "fourier": ("fourier", "noise")}
     rows = [{"method": labels[p][0], "start": labels[p][1], **r} for p in parts for r in scores(subject, parts[p])]
     save_figure(subject, [(p, parts[p]) for p in ("course", "fourier") if p in parts], args.out / "classviz_noise.png")
-    save_animation(subject, parts["course"], args.out / "classviz_course.gif", size=args.gif_size)
+    save_animation(subject, parts["course"], args.out / "classviz_course.gif", size=args.gif_size, ms_per_frame=300, every=2)
     snail, image = parts["image"], load_npz(args.images).pixels[0]
     shown = (len(snail.frames) // 4, len(snail.frames) // 2, len(snail.frames) - 1)  # frame i: after 10 i iterations
-    panels([[image, *(pictures(subject, snail.frames[i, 0]) for i in shown)]],
-           [["image 0"] + [f"{10 * i} iterations" for i in shown]], args.out / "classviz_image.png", size=2.2,
-           suptitle=f"image 0 -> class 113 ({subject.class_names[113]}), course method")
+    palette_png(panels([[image, *(pictures(subject, snail.frames[i, 0]) for i in shown)]],
+                       [["image 0"] + [f"{10 * i} iterations" for i in shown]], args.out / "classviz_image.png", size=2.2,
+                       suptitle=f"image 0 -> class 113 ({subject.class_names[113]}), course method"))
     md, _ = write_table(rows, args.out / "classviz_table")
     print(md.read_text(), end="")
 

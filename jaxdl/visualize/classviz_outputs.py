@@ -29,18 +29,26 @@ def pictures(subject: Subject, normalized: np.ndarray) -> np.ndarray:
     return display(np.asarray(subject.to_pixels(jnp.asarray(normalized))))
 
 
-def save_figure(subject: Subject, rows: Sequence[tuple[str, Visualization]], path: Path) -> Path:
-    """The final images, one row per (label, result), each titled with its class name and probability."""
+def palette_png(path: Path) -> Path:
+    """Rewrite a PNG with a 256-colour palette: class visualizations are noisy and compress poorly in RGB."""
+    with Image.open(path) as image:
+        picture = image.convert("RGB")
+    picture.quantize(256).save(path, optimize=True)
+    return path
+
+
+def save_figure(subject: Subject, rows: Sequence[tuple[str, Visualization]], path: Path, size: float = 2.2) -> Path:
+    """The final images, one row per (label, result), each titled with its class name and probability (palette PNG)."""
     table = [scores(subject, result) for _, result in rows]
     titles = [[f"{label}\n{r['name'][:18]} p={r['probability']:.2f}" for r in t] for (label, _), t in zip(rows, table)]
-    return panels([list(pictures(subject, result.images)) for _, result in rows], titles, path, size=2.2)
+    return palette_png(panels([list(pictures(subject, result.images)) for _, result in rows], titles, path, size=size))
 
 
 def save_animation(subject: Subject, result: Visualization, path: Path, size: int | None = None,
-                   ms_per_frame: int = 150) -> Path:
-    """An animated GIF of the frames, the targets side by side, each image resized to `size` pixels if given."""
+                   ms_per_frame: int = 150, every: int = 1) -> Path:
+    """An animated GIF of every `every`-th frame, the targets side by side, each image resized to `size` pixels if given."""
     frames = []
-    for frame in result.frames:
+    for frame in result.frames[::every]:
         grid = image_grid(pictures(subject, frame) * 2 - 1, columns=len(frame))
         if size:
             scale = size / frame.shape[1]

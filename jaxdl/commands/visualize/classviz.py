@@ -37,7 +37,7 @@ def register(methods) -> None:
     p.add_argument("--l2-reg", type=float, default=1e-3, help="course: weight of -||x||_2 in the objective (default 1e-3)")
     p.add_argument("--blur-every", type=int, default=10, help="course: blur when t %% N == 0 (default 10, 0: never)")
     p.add_argument("--sigma", type=float, default=0.5, help="course: Gaussian blur sigma (default 0.5)")
-    p.add_argument("--max-jitter", type=int, help="course: roll by up to N pixels (default 16 at 224 px, scaled to the size)")
+    p.add_argument("--max-jitter", type=int, help="roll (course) or shift (fourier, +-N) by up to N pixels (default 16 / 8 at 224 px, scaled to the size)")
     p.add_argument("--frame-every", type=int, default=10, help="a GIF frame every N iterations (must divide --iters)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=run)
@@ -58,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     if args.param == "fourier":
         if init is not None:
             raise JaxdlError("--param fourier starts from noise only (use --init noise)")
-        settings = replace(FourierSettings(iterations=args.iters), **({"lr": args.lr} if args.lr is not None else {}))
+        jitter = args.max_jitter if args.max_jitter is not None else round(FourierSettings.jitter * shape[0] / 224)
+        settings = replace(FourierSettings(iterations=args.iters, jitter=jitter),
+                           **({"lr": args.lr} if args.lr is not None else {}))
         result = fourier_visualize(subject, targets, key, settings, shape, args.frame_every, args.progress)
     else:
         jitter = args.max_jitter if args.max_jitter is not None else round(16 * shape[0] / 224)
