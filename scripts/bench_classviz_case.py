@@ -51,10 +51,10 @@ def jaxdl_case() -> Callable[[], np.ndarray]:
 
 def torch_case() -> Callable[[], np.ndarray]:
     """The course's loop in PyTorch autograd (tests/torch_classviz.py), scipy blur as the course does."""
+    from parity import to_torch
     from torch_classviz import torch_course_loop
 
     from jaxdl.data.imagenet import MEAN, STD
-    from parity import to_torch
 
     model, noise, offsets, settings = _setup()
     image = to_torch(noise)

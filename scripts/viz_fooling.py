@@ -59,7 +59,8 @@ def main() -> None:
             adversarial = np.asarray(pgd(variables, pixels, goals, targeted, eps, eps / 4, 10))
             after = np.asarray(predict(variables, adversarial))
             rows = attack_rows(subject, inputs.names, pixels, adversarial, before, after, targets if targeted else None, inputs.labels)
-            summaries.append({"eps": f"{round(eps * 255)}/255", **aggregate(rows, f"PGD L-inf {'targeted -> ' + str(target) if targeted else 'untargeted'}")})
+            mode = f"targeted -> {target}" if targeted else "untargeted"
+            summaries.append({"eps": f"{round(eps * 255)}/255", **aggregate(rows, f"PGD L-inf {mode}")})
             if eps > 0.01 and targeted:
                 attack_figure(subject, pixels[i:i + 1], adversarial[i:i + 1], before[i:i + 1], after[i:i + 1],
                               args.figures / "adv_pgd.png", suptitle=f"PGD L-inf eps 8/255, image {i} -> {target}")

@@ -20,13 +20,13 @@ import pytest
 import torch
 import torchattacks
 import torchvision
+from parity import randomize_bn_stats, to_nhwc, to_torch
 
 from jaxdl import models
 from jaxdl.data.imagenet import MEAN, STD, class_names
 from jaxdl.visualize.attacks import NORMS, make_pgd
 from jaxdl.visualize.subject import Subject
 from jaxdl.weights import from_torchvision
-from parity import randomize_bn_stats, to_nhwc, to_torch
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 import torch
 import torchvision
+from parity import to_nhwc, to_torch
 from scipy.ndimage import gaussian_filter1d
+from torch_classviz import torch_course_loop
 
 from jaxdl import models
 from jaxdl.cli import main
@@ -18,8 +20,6 @@ from jaxdl.visualize.blur import gaussian_blur
 from jaxdl.visualize.classviz import CourseSettings, jitter_offsets, visualize_classes
 from jaxdl.visualize.subject import Subject, digits_subject
 from jaxdl.weights import from_torchvision
-from parity import to_nhwc, to_torch
-from torch_classviz import torch_course_loop
 
 
 @pytest.mark.parametrize("shape, sigma", [((2, 5, 7, 3), 0.5), ((1, 9, 4, 1), 1.3), ((1, 11, 13, 3), 2.2)])

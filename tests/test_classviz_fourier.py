@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from jaxdl.keys import prng_key
-from jaxdl.visualize.fourier import (IMAGENET_COLOR_SQRT, FourierSettings, color_sqrt, fourier_visualize, render,
-                                    spectrum_scale, transform)
+from jaxdl.visualize.fourier import IMAGENET_COLOR_SQRT, FourierSettings, color_sqrt, fourier_visualize, render, spectrum_scale, transform
 from jaxdl.visualize.subject import digits_subject
 
 IMAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "imagenet_val_25.npz"

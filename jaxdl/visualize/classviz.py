@@ -18,8 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxdl.errors import JaxdlError
-from jaxdl.visualize.ascent import (Visualization, class_score_grad, is_zero, run_in_chunks, scan_frames,
-                                   warn_zero_gradients)
+from jaxdl.visualize.ascent import Visualization, class_score_grad, is_zero, run_in_chunks, scan_frames, warn_zero_gradients
 from jaxdl.visualize.blur import gaussian_blur
 from jaxdl.visualize.subject import Subject
 

@@ -37,7 +37,8 @@ def register(methods) -> None:
     p.add_argument("--l2-reg", type=float, default=1e-3, help="course: weight of -||x||_2 in the objective (default 1e-3)")
     p.add_argument("--blur-every", type=int, default=10, help="course: blur when t %% N == 0 (default 10, 0: never)")
     p.add_argument("--sigma", type=float, default=0.5, help="course: Gaussian blur sigma (default 0.5)")
-    p.add_argument("--max-jitter", type=int, help="roll (course) or shift (fourier, +-N) by up to N pixels (default 16 / 8 at 224 px, scaled to the size)")
+    p.add_argument("--max-jitter", type=int,
+                   help="roll (course) or shift (fourier, +-N) by up to N pixels (default 16 / 8 at 224 px, scaled to the size)")
     p.add_argument("--frame-every", type=int, default=10, help="a GIF frame every N iterations (must divide --iters)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=run)
