@@ -6,7 +6,7 @@ each 4x4 spatial cell -> the 16 cells of a patch read on a grid of `step` pixels
 -> L2 normalise, clip at 0.2, renormalise (Lowe). A flat patch gets a zero descriptor (no division by
 zero); `contrast` > 0 also zeroes patches whose mean gradient is below it (measured on 15-Scene: 0.005
 zeroes sky and sea, and loses 2 points of accuracy, so the default is 0).
-scikit-image has no dense SIFT (its SIFT detects its own keypoints); docs/readme/bow.md compares speeds.
+scikit-image has no dense SIFT (its SIFT detects its own keypoints); the README compares speeds (scripts/bench_sift.py).
 """
 
 from collections.abc import Callable
