@@ -18,7 +18,10 @@ from jaxdl.report import write_table  # noqa: E402
 
 def register(subparsers) -> None:
     """Add the `dann` subcommand."""
-    p = subparsers.add_parser("dann", help="domain adaptation (DANN, Ganin & Lempitsky 2015) and baselines")
+    p = subparsers.add_parser(
+        "dann", help="domain adaptation (DANN, Ganin & Lempitsky 2015) and baselines",
+        epilog='example: jaxdl dann --source "idx:../shared/data/mnist[0:5000]" --target "mnist-m:../shared/data/mnist_m[5000:9001]" '
+               "--method source-only dann target-only --epochs 10   (no options: embedded digits -> digits-M)")
     add_options(p)
     p.add_argument("--method", nargs="+", default=["source-only", "dann"], choices=METHODS)
     p.add_argument("--seed", type=int, default=0)

@@ -3,6 +3,7 @@
 import argparse
 from pathlib import Path
 
+from jaxdl.errors import DataError
 from jaxdl.visualize.digits import digit_splits
 from jaxdl.visualize.inputs import Inputs, load_inputs
 from jaxdl.visualize.subject import Subject, digits_subject, imagenet_subject
@@ -39,7 +40,7 @@ def subject_and_inputs(args: argparse.Namespace) -> tuple[Subject, Inputs]:
             inputs = Inputs(x_test, y_test, tuple(f"digit[{i}]" for i in range(len(x_test))))
     else:
         if not args.inputs:
-            raise SystemExit("jaxdl visualize: error: INPUTS (image files or an .npz) are needed with an ImageNet --arch")
+            raise DataError("INPUTS (image files or an .npz) are needed with an ImageNet --arch")
         inputs = load_inputs(args.inputs, size=args.size)
     subject = load_subject(args)
     if args.limit is not None:
