@@ -27,8 +27,12 @@ EPS, STEP = 8 / 255, 2 / 255
 
 
 def pin(threads: int) -> None:
-    """Run this (fresh) process on the first `threads` cores it may use: XLA and torch then use that many threads."""
+    """Run this (fresh) process on the first `threads` cores it may use: XLA and torch then use that many threads.
+    jaxdl gets the CLI's XLA settings (YNNPACK convolutions; JAXDL_XLA_DEFAULTS=1 measures XLA's defaults)."""
     os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:threads])
+    from jaxdl.xla import use_fast_cpu_convolutions
+
+    use_fast_cpu_convolutions()  # before XLA starts; torch ignores XLA_FLAGS
 
 
 def pixels(batch: int, size: int) -> np.ndarray:
@@ -123,7 +127,8 @@ def torch_classviz(arch: str, weights: Path, batch: int, size: int, steps: int, 
     torch.set_num_threads(threads)
     from bench_classviz_case import torch_case
 
-    return torch_case()
+    run = torch_case()
+    return lambda: run().transpose(0, 2, 3, 1)  # NCHW -> NHWC, as jaxdl
 
 
 # method -> (jaxdl builder, torch builder, unit, work per timed call)
@@ -141,8 +146,9 @@ def bench(method: str, arch: str, args: argparse.Namespace, weights: Path) -> di
     runs = interleaved({"jaxdl": (jax_run, *common), "torch": (torch_run, *common)}, args.warmup, args.repeats)
     rate = {name: work(args) / statistics.median(run["seconds"]) for name, run in runs.items()}
     diff = np.abs(runs["jaxdl"]["out"] - runs["torch"]["out"])
-    return {"case": method, "arch": arch, "batch": args.batch, "size": args.size, "threads": args.threads,
-            f"jaxdl {unit}": round(rate["jaxdl"], 3), f"torch {unit}": round(rate["torch"], 3),
+    batch = 1 if method == "classviz" else args.batch  # the class-visualization case is one image at 224
+    return {"case": method, "arch": arch, "batch": batch, "size": args.size, "threads": args.threads,
+            "unit": unit, "jaxdl rate": round(rate["jaxdl"], 3), "torch rate": round(rate["torch"], 3),
             "ratio": round(rate["jaxdl"] / rate["torch"], 2), "jaxdl peak RSS MB": round(runs["jaxdl"]["rss"]),
             "torch peak RSS MB": round(runs["torch"]["rss"]), "pixels within 1e-5": float((diff <= 1e-5).mean())}
 
