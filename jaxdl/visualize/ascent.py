@@ -27,13 +27,6 @@ class Visualization:
     zero_steps: np.ndarray  # (K,) iterations whose class-score gradient was all zero
 
 
-def class_score_grad(logits: Callable, variables: dict, images: jax.Array, targets: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """(d logit_target / d image for each image, all logits): one vjp of the batch, images independent."""
-    scores, pullback = jax.vjp(lambda x: logits(variables, x), images)
-    (grad,) = pullback(jax.nn.one_hot(targets, scores.shape[-1], dtype=scores.dtype))
-    return grad, scores
-
-
 def is_zero(grad: jax.Array) -> jax.Array:
     """Per image: is the gradient all zero (SqueezeNet's final ReLU with an all-negative class map)?"""
     return jnp.all(grad == 0, axis=tuple(range(1, grad.ndim)))

@@ -18,8 +18,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxdl.errors import JaxdlError
-from jaxdl.visualize.ascent import Visualization, class_score_grad, is_zero, run_in_chunks, scan_frames, warn_zero_gradients
+from jaxdl.visualize.ascent import Visualization, is_zero, run_in_chunks, scan_frames, warn_zero_gradients
 from jaxdl.visualize.blur import gaussian_blur
+from jaxdl.visualize.gradient import class_score_grad
 from jaxdl.visualize.subject import Subject
 
 COURSE_TARGETS = (76, 78, 187, 683, 366, 604, 113)  # tarantula, tick, Yorkshire terrier, oboe, gorilla, hourglass, snail

@@ -10,13 +10,9 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
+from jaxdl.visualize.gradient import class_score_grad
+
 LogitsFn = Callable[[dict, jax.Array], jax.Array]  # (variables, images) -> class scores (N, classes)
-
-
-def target_scores(logits: LogitsFn, variables: dict, images: jax.Array, targets: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """(sum over the batch of each image's target logit, all logits): summing keeps each image's gradient its own."""
-    scores = logits(variables, images)
-    return jnp.take_along_axis(scores, targets[:, None], axis=1).sum(), scores
 
 
 def fooling_step(images: jax.Array, grads: jax.Array, lr: float | jax.Array) -> jax.Array:
@@ -29,8 +25,6 @@ def make_fooling(logits: LogitsFn) -> Callable[..., tuple[jax.Array, jax.Array, 
     """jit(variables, images, targets, lr=1.0, max_iter=100) -> (fooled images, steps per image, success per image).
 
     `images` are normalised (N,H,W,C); an image already predicted as its target takes 0 steps."""
-    score_grad = jax.value_and_grad(lambda v, x, t: target_scores(logits, v, x, t), argnums=1, has_aux=True)
-
     def fool(variables: dict, images: jax.Array, targets: jax.Array, lr: float = 1.0, max_iter: int = 100):
         def running(state):
             _, done, _, i = state
@@ -38,7 +32,7 @@ def make_fooling(logits: LogitsFn) -> Callable[..., tuple[jax.Array, jax.Array, 
 
         def step(state):
             x, done, steps, i = state
-            (_, scores), grads = score_grad(variables, x, targets)
+            grads, scores = class_score_grad(logits, variables, x, targets)
             done = done | (jnp.argmax(scores, axis=1) == targets)
             x = jnp.where(done[:, None, None, None], x, fooling_step(x, grads, lr))
             return x, done, steps + ~done, i + 1

@@ -16,7 +16,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from jaxdl.visualize.ascent import Visualization, class_score_grad, is_zero, run_in_chunks, scan_frames, warn_zero_gradients
+from jaxdl.visualize.ascent import Visualization, is_zero, run_in_chunks, scan_frames, warn_zero_gradients
+from jaxdl.visualize.gradient import class_score_grad
 from jaxdl.visualize.subject import Subject
 
 # color_sqrt of the 25 images of the course's imagenet_val_25.npz (RGB in [0, 1]), largest eigenvalue scaled to 1.

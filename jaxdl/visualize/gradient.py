@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 from tqdm.auto import tqdm
 
-from jaxdl.features import padded
+from jaxdl.features import padded_batches
 
 Method = Callable[[jax.Array, jax.Array], tuple[jax.Array, jax.Array]]  # (images, classes) -> (maps, scores)
 
@@ -24,15 +24,18 @@ def selected(logits: jax.Array, classes: jax.Array) -> jax.Array:
     return jnp.take_along_axis(logits, classes[:, None], axis=1)[:, 0]
 
 
-def input_gradient(model: nn.Module, variables: dict, images: jax.Array, classes: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """(d logit_c / d image for each image, the selected logits), from one gradient of their sum."""
-
-    def total(x):
-        scores = selected(model.apply(variables, x, train=False), classes)
-        return scores.sum(), scores
-
-    grads, scores = jax.grad(total, has_aux=True)(images)
+def class_score_grad(logits: Callable, variables: dict, images: jax.Array, classes: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """(d logit_c / d image for each image, all logits) of `logits(variables, images)`: one vjp of the batch with
+    one-hot cotangents (images are independent, so each gets its own gradient)."""
+    scores, pullback = jax.vjp(lambda x: logits(variables, x), images)
+    (grads,) = pullback(jax.nn.one_hot(classes, scores.shape[-1], dtype=scores.dtype))
     return grads, scores
+
+
+def input_gradient(model: nn.Module, variables: dict, images: jax.Array, classes: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """(d logit_c / d image for each image, the selected logits) of an eval-mode model."""
+    grads, scores = class_score_grad(lambda v, x: model.apply(v, x, train=False), variables, images, classes)
+    return grads, selected(scores, classes)
 
 
 def warn_zero_scores(scores: np.ndarray, classes: np.ndarray, names: Sequence[str]) -> None:
@@ -48,11 +51,11 @@ def in_batches(method: Method, images: np.ndarray, classes: np.ndarray, names: S
     """`method` over all images in fixed-size padded batches (one compilation); warns about zero logits; returns the maps."""
     size = min(batch_size, len(images))
     maps, scores = [], []
-    for start in tqdm(range(0, len(images), size), desc=desc, disable=not progress):
-        count = min(size, len(images) - start)
+    for rows, batch in tqdm(list(padded_batches(images, size)), desc=desc, disable=not progress):
+        count = rows.stop - rows.start
         wanted = np.zeros(size, np.int32)
-        wanted[:count] = classes[start:start + count]
-        out, score = method(jnp.asarray(padded(images[start:start + count], size)), jnp.asarray(wanted))
+        wanted[:count] = classes[rows]
+        out, score = method(jnp.asarray(batch), jnp.asarray(wanted))
         maps.append(np.asarray(out)[:count])
         scores.append(np.asarray(score)[:count])
     warn_zero_scores(np.concatenate(scores), classes, names)
