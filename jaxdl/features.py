@@ -78,6 +78,12 @@ def padded(batch: np.ndarray, size: int) -> np.ndarray:
     return np.pad(batch, [(0, size - len(batch))] + [(0, 0)] * 3)
 
 
+def padded_batches(images: Sequence, size: int) -> Iterator[tuple[slice, np.ndarray]]:
+    """(rows of `images`, that batch padded to `size`) for consecutive batches: one shape, one compilation."""
+    for start in range(0, len(images), size):
+        yield slice(start, min(start + size, len(images))), padded(images[start : start + size], size)
+
+
 def one_ahead(items: Iterable) -> Iterator:
     """Yield each item only once the next one has been produced: with JAX's asynchronous dispatch the
     device computes batch i while the host prepares batch i+1."""
@@ -119,11 +125,10 @@ def extract(
     split = shardings()
     variables = jax.device_put(variables, split[1] if split else None)
     forward = feature_fn(model, wanted, pool)
-    starts = range(0, num, size)
-    running = ((start, forward(variables, padded(images[start : start + size], size))) for start in starts)
+    running = ((rows.start, forward(variables, batch)) for rows, batch in padded_batches(images, size))
     desc = f"features {','.join(wanted) if layers is not None else layer or 'logits'}"
     features: dict = {}
-    for start, result in tqdm(one_ahead(running), total=len(starts), desc=desc, disable=not progress):
+    for start, result in tqdm(one_ahead(running), total=-(-num // size), desc=desc, disable=not progress):
         for name, block in result.items() if layers is not None else [(layer, result)]:
             block = np.asarray(block)[: num - start]
             if name not in features:

@@ -9,7 +9,7 @@ from tqdm.auto import tqdm
 
 from jaxdl import checkpoint
 from jaxdl.dann.step import State, init_state, make_train_step, optimizer
-from jaxdl.features import padded
+from jaxdl.features import padded_batches
 from jaxdl.models.dann import DANN
 
 Arrays = tuple[np.ndarray, np.ndarray]
@@ -66,10 +66,9 @@ def _forward(params, x):
 
 def predict(params, images: np.ndarray, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
     """(predicted classes, features N,1200) of all images, in batches (the last one padded: one compilation)."""
-    size = min(batch_size, len(images))
-    outputs = [_forward(params, padded(images[i:i + size], size)) for i in range(0, len(images), size)]
-    n = len(images)
-    return np.concatenate([o[0].argmax(-1) for o in outputs])[:n], np.concatenate([o[1] for o in outputs])[:n]
+    outputs = [(rows, _forward(params, batch)) for rows, batch in padded_batches(images, min(batch_size, len(images)))]
+    classes = np.concatenate([np.asarray(logits.argmax(-1))[: rows.stop - rows.start] for rows, (logits, _) in outputs])
+    return classes, np.concatenate([np.asarray(features)[: rows.stop - rows.start] for rows, (_, features) in outputs])
 
 
 def accuracy(params, data: Arrays) -> float:

@@ -7,7 +7,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from jaxdl.commands.visualize.common import DIGITS, add_subject_arguments, subject_and_inputs
-from jaxdl.features import padded
+from jaxdl.features import padded_batches
 from jaxdl.keys import prng_key
 from jaxdl.report import markdown_table, write_table
 from jaxdl.visualize.adversarial import aggregate, attack_figure, attack_rows, make_predict
@@ -51,12 +51,6 @@ def attack_fn(args: argparse.Namespace, subject: Subject):
     return run
 
 
-def in_batches(images: np.ndarray, size: int):
-    """(slice, batch padded to `size`) over `images`, so that one compilation serves every batch."""
-    for i in range(0, len(images), size):
-        yield slice(i, min(i + size, len(images))), padded(images[i:i + size], size)
-
-
 def _adversarial(args: argparse.Namespace) -> None:
     """Attack every input in batches, then write the per-image table, the summary and the figure."""
     subject, inputs = subject_and_inputs(args)
@@ -68,12 +62,12 @@ def _adversarial(args: argparse.Namespace) -> None:
     key, size = prng_key(args.seed), args.batch_size
 
     def predictions(images):
-        return np.concatenate([np.asarray(predict(subject.variables, x))[: b.stop - b.start] for b, x in in_batches(images, size)])
+        return np.concatenate([np.asarray(predict(subject.variables, x))[: b.stop - b.start] for b, x in padded_batches(images, size)])
 
     before = predictions(inputs.pixels)
     goals_all = np.full(len(before), target) if target is not None else before  # untargeted: away from the prediction
     adversarial, steps = [], []
-    for b, pixels in tqdm(list(in_batches(inputs.pixels, size)), desc=args.attack, disable=not args.progress):
+    for b, pixels in tqdm(list(padded_batches(inputs.pixels, size)), desc=args.attack, disable=not args.progress):
         adv, used = run(pixels, np.resize(goals_all[b], size), target is not None, jax.random.fold_in(key, b.start))
         adversarial.append(np.asarray(adv)[: b.stop - b.start])
         steps.append(None if used is None else np.asarray(used)[: b.stop - b.start])
