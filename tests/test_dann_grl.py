@@ -7,10 +7,11 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from jaxdl.dann.grl import gradient_reversal, lam_schedule, lr_schedule
+from jaxdl.dann.schedules import lam_schedule, lr_schedule
 from jaxdl.dann.step import init_state, make_train_step, optimizer
 from jaxdl.dann.train import _forward, fit, predict
 from jaxdl.models.dann import DANN
+from jaxdl.models.grl import gradient_reversal
 
 
 @pytest.mark.parametrize("lam", [0.0, 0.3, 1.0, 2.5])

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from jaxdl.data import idx
+from jaxdl.download import sha256_of
 from jaxdl.errors import DataError
-from jaxdl.weights.sources import sha256_of
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

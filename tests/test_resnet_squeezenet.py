@@ -14,6 +14,7 @@ from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_ou
 from jaxdl import models
 from jaxdl.errors import JaxdlError
 from jaxdl.weights import from_torchvision
+from jaxdl.weights.keymaps import torch_rules
 
 PARAMS = {  # torchvision's documented parameter counts
     "resnet18": 11_689_512,
@@ -67,7 +68,7 @@ def test_parameters_and_key_map_equal_torchvision(arch):
     variables = abstract_variables(models.create(arch))
     assert count(variables["params"]) == sum(p.numel() for p in reference.parameters()) == PARAMS[arch]
     assert count(variables) == sum(v.numel() for v in state.values())
-    rules = models.family(arch).torch_rules(arch)
+    rules = torch_rules(arch)
     assert [r.torch for r in rules] == list(state)
     assert {r.flax for r in rules} == set(traverse_util.flatten_dict(variables))
 

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import optax
 from flax import struct
 
-from jaxdl.dann.grl import lam_schedule, lr_schedule
+from jaxdl.dann.schedules import lam_schedule, lr_schedule
 
 METHODS = ("dann", "source-only", "target-only", "pseudo-label")
 Batch = tuple[jnp.ndarray, jnp.ndarray]

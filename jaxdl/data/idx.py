@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from jaxdl.data.cache import cached
+from jaxdl.download import download_file, sha256_of
 from jaxdl.errors import DataError
-from jaxdl.weights.download import download_file
-from jaxdl.weights.sources import sha256_of
 
 _DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 SPLITS = {"train": "train", "test": "t10k"}

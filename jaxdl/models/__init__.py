@@ -28,7 +28,7 @@ def archs() -> tuple[str, ...]:
 
 
 def family(arch: str) -> ModuleType:
-    """The module (alexnet, vgg, resnet, squeezenet) that defines `arch` and its torchvision key map."""
+    """The module (alexnet, vgg, resnet, squeezenet) that defines `arch`."""
     for fam in _families():
         if arch in fam.ARCHS:
             return fam

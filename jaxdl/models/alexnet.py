@@ -11,7 +11,6 @@ import flax.linen as nn
 from jaxdl.models import classic
 from jaxdl.models.layers import adaptive_avg_pool, pool_layer
 from jaxdl.models.named import NamedNetwork, Step, module_step
-from jaxdl.weights.rules import Rule
 
 # (features, kernel, stride, padding, pooled afterwards) of conv1..conv5.
 CONVS = ((64, 11, 4, 2, True), (192, 5, 1, 2, True), (384, 3, 1, 1, False), (256, 3, 1, 1, False), (256, 3, 1, 1, True))
@@ -40,8 +39,3 @@ class AlexNet(NamedNetwork):
 
 
 ARCHS = {"alexnet": AlexNet}
-
-
-def torch_rules(arch: str) -> list[Rule]:
-    """torchvision `alexnet` state_dict keys (features.N.*, classifier.N.*) -> Flax variables."""
-    return classic.torch_rules(ARCHS[arch]().layer_names(), DROPOUT_BEFORE, (256, 6, 6))

@@ -1,7 +1,7 @@
 """What AlexNet and VGG share: torchvision's `features -> avgpool -> classifier` layout.
 
 The layers are named steps (see named.py). Because `features.i` of the torchvision
-state_dict is exactly step i, the key map follows from the layer names alone.
+state_dict is exactly step i, the key map (jaxdl/weights/keymaps/classic.py) follows from the layer names alone.
 """
 
 from collections.abc import Sequence
@@ -10,14 +10,6 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.models.named import Activation, Step
-from jaxdl.weights.rules import (
-    Rule,
-    batchnorm_rules,
-    conv_rules,
-    flattened_linear_kernel,
-    linear_kernel,
-    linear_rules,
-)
 
 FCS = ("fc6", "fc7", "fc8")
 
@@ -44,25 +36,3 @@ def classifier(num_classes: int, dropout_before: Sequence[str], train: bool, rel
         if fc != FCS[-1]:
             steps.append((fc.replace("fc", "relu"), relu))
     return steps
-
-
-def torch_rules(names: Sequence[str], dropout_before: Sequence[str], pooled: tuple[int, int, int]) -> list[Rule]:
-    """torchvision key map from layer names: features.i = step i; classifier indices count the Dropouts.
-
-    `pooled` is the (C, H, W) that fc6 sees flattened (torch flattens NCHW, we NHWC).
-    """
-    split = names.index("avgpool")
-    rules: list[Rule] = []
-    for i, name in enumerate(names[:split]):
-        if name.startswith("conv"):
-            rules += conv_rules(f"features.{i}", name)
-        elif name.startswith("bn"):
-            rules += batchnorm_rules(f"features.{i}", name)
-    index = 0
-    for name in names[split + 1 :]:
-        index += name in dropout_before
-        if name in FCS:
-            kernel = flattened_linear_kernel(*pooled) if name == FCS[0] else linear_kernel
-            rules += linear_rules(f"classifier.{index}", name, kernel)
-        index += 1
-    return rules

@@ -9,7 +9,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
-from jaxdl.dann.grl import gradient_reversal
+from jaxdl.models.grl import gradient_reversal
 from jaxdl.models.layers import max_pool
 
 INITS = ("torch", "flax")

@@ -12,7 +12,6 @@ import jax.numpy as jnp
 
 from jaxdl.models.layers import max_pool
 from jaxdl.models.named import Activation, NamedNetwork, Step, module_step, run_until
-from jaxdl.weights.rules import Rule, conv_rules, nested
 
 # Per version: conv1 (channels, kernel) and the stack after relu1: a pool name, or (fire name, squeeze, expand).
 VERSIONS = {
@@ -93,13 +92,3 @@ class SqueezeNet(NamedNetwork):
 squeezenet1_0 = partial(SqueezeNet, version="1_0")
 squeezenet1_1 = partial(SqueezeNet, version="1_1")
 ARCHS = {"squeezenet1_0": squeezenet1_0, "squeezenet1_1": squeezenet1_1}
-
-
-def torch_rules(arch: str) -> list[Rule]:
-    """torchvision `arch` state_dict keys -> Flax variables: `features.i` is step i, `classifier.1` is conv10."""
-    rules = conv_rules("features.0", "conv1")
-    for i, name in enumerate(ARCHS[arch]().layer_names()):
-        if name.startswith("fire"):
-            parts = [r for part in ("squeeze", "expand1x1", "expand3x3") for r in conv_rules(f"features.{i}.{part}", part)]
-            rules += nested((name,), parts)
-    return rules + conv_rules("classifier.1", "conv10")

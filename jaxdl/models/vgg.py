@@ -11,7 +11,6 @@ import flax.linen as nn
 from jaxdl.models import classic
 from jaxdl.models.layers import adaptive_avg_pool, pool_layer
 from jaxdl.models.named import NamedNetwork, Step, module_step
-from jaxdl.weights.rules import Rule
 
 # Conv widths per block (torchvision cfgs "A", "B", "D", "E").
 STAGES = {
@@ -50,8 +49,3 @@ class VGG(NamedNetwork):
 
 
 ARCHS = {f"vgg{d}{'_bn' * bn}": partial(VGG, stages=STAGES[d], batch_norm=bn) for d in STAGES for bn in (False, True)}
-
-
-def torch_rules(arch: str) -> list[Rule]:
-    """torchvision `vgg*` state_dict keys (features.N.*, classifier.N.*) -> Flax variables."""
-    return classic.torch_rules(ARCHS[arch]().layer_names(), DROPOUT_BEFORE, (512, 7, 7))

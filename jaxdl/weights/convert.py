@@ -1,6 +1,6 @@
 """torchvision state_dict -> Flax variables, checked key by key and shape by shape.
 
-A family's `torch_rules(arch)` lists every torch key with its Flax path and transform;
+A family's key map (jaxdl/weights/keymaps/) lists every torch key with its Flax path and transform;
 the model's own `init` (abstract, via jax.eval_shape) says which shapes must come out.
 The number of classes is read from the classifier, so a fine-tuned 15-class
 checkpoint converts as well as the 1000-class ImageNet one.
@@ -15,15 +15,11 @@ from flax import traverse_util
 
 from jaxdl import models
 from jaxdl.errors import WeightsError
+from jaxdl.weights.keymaps import torch_rules
 from jaxdl.weights.rules import Rule
 from jaxdl.weights.sources import Source, label, read_state_dict
 
 INIT_SIZE = 224  # spatial size used to build the abstract variables; parameter shapes do not depend on it
-
-
-def torch_rules(arch: str) -> list[Rule]:
-    """The key map of `arch` (its family's `torch_rules`)."""
-    return models.family(arch).torch_rules(arch)
 
 
 def _few(keys: set[str], count: int = 4) -> str:

@@ -9,11 +9,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from jaxdl.download import check_sha256, download_file, sha256_of
 from jaxdl.errors import WeightsError
 from jaxdl.weights import manifest
 from jaxdl.weights.convert import classes_of, from_torchvision
-from jaxdl.weights.download import check_sha256, download_file
-from jaxdl.weights.sources import Source, sha256_of
+from jaxdl.weights.sources import Source
 from jaxdl.weights.store import is_complete, load_variables, save
 
 PathLike = str | os.PathLike
@@ -54,9 +54,9 @@ def fetch(
     source = manifest.find_local(item, directory)
     if source is None and not download:
         raise _missing(item, directory)
-    source = source or download_file(manifest.source_url(item, base_url), directory / item.filename, item.sha256)
+    source = source or download_file(manifest.source_url(item, base_url), directory / item.filename, item.sha256, error=WeightsError)
     digest = sha256_of(source)
-    check_sha256(str(source), digest, item.sha256)
+    check_sha256(str(source), digest, item.sha256, WeightsError)
     return convert_file(arch, source, checkpoint, sha256=digest)
 
 

@@ -4,7 +4,6 @@ Everything becomes `dict[str, np.ndarray]`, so the converter never sees torch; t
 imported only to read a `.pth`, and only then.
 """
 
-import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,15 +19,6 @@ SUFFIXES = (".pth", ".pt", ".safetensors", ".npz")
 def label(source: Source) -> str:
     """How errors name the source: its path, or 'state_dict' for an in-memory mapping."""
     return "state_dict" if isinstance(source, Mapping) else str(source)
-
-
-def sha256_of(path: str | os.PathLike) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks (files are hundreds of MB)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _torch_load(path: Path) -> object:

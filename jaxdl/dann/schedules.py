@@ -1,25 +1,7 @@
-"""The gradient reversal layer and the paper's schedules (lam_p and mu_p over progress p in [0, 1])."""
+"""The DANN paper's schedules over training progress p in [0, 1]: the reversal factor lam_p and the learning rate mu_p."""
 
-import jax
 import jax.numpy as jnp
 import optax
-
-
-@jax.custom_vjp
-def gradient_reversal(x: jnp.ndarray, lam: jnp.ndarray | float) -> jnp.ndarray:
-    """Identity forward; backward multiplies the gradient by -lam. lam is traced, so changing it never recompiles."""
-    return x
-
-
-def _forward(x, lam):
-    return x, lam
-
-
-def _backward(lam, g):
-    return -lam * g, jnp.zeros_like(lam)  # lam is a schedule value, not a trained parameter
-
-
-gradient_reversal.defvjp(_forward, _backward)
 
 
 def lam_schedule(p: jnp.ndarray | float, lam_max: float = 1.0) -> jnp.ndarray:

@@ -1,4 +1,7 @@
-"""Verified downloads: stream to a hidden temporary file while hashing, rename into place only if the hash matches."""
+"""Verified downloads and file hashes, shared by weights and data sets.
+
+A download streams to a hidden temporary file while hashing and is renamed into place only if the hash matches.
+"""
 
 import hashlib
 import os
@@ -6,19 +9,29 @@ import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import BinaryIO
 
 from tqdm.auto import tqdm
 
-from jaxdl.errors import JaxdlError, WeightsError
+from jaxdl.errors import JaxdlError
 
 
-def check_sha256(name: str, digest: str, expected: str, error: type[JaxdlError] = WeightsError) -> None:
+def sha256_of(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks (files are hundreds of MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_sha256(name: str, digest: str, expected: str, error: type[JaxdlError] = JaxdlError) -> None:
     """Raise `error` naming `name` unless `digest` starts with `expected` (a full hash or a prefix)."""
     if not digest.startswith(expected.lower()):
         raise error(f"{name}: sha256 mismatch (truncated or corrupt file?): got {digest}, expected {expected}")
 
 
-def _stream(response, handle, digest, total: int | None, desc: str) -> None:
+def _stream(response: BinaryIO, handle: BinaryIO, digest: "hashlib._Hash", total: int | None, desc: str) -> None:
     """Copy a response into an open file, hashing as it goes, with a progress bar."""
     with tqdm(total=total, unit="B", unit_scale=True, desc=desc, leave=False) as bar:
         for chunk in iter(lambda: response.read(1 << 20), b""):
@@ -28,10 +41,10 @@ def _stream(response, handle, digest, total: int | None, desc: str) -> None:
 
 
 def download_file(url: str, dest: Path, sha256: str, timeout: float = 60.0,
-                  error: type[JaxdlError] = WeightsError) -> Path:
+                  error: type[JaxdlError] = JaxdlError) -> Path:
     """Download `url` to `dest`, verifying sha256 while streaming; nothing is left at `dest` on failure.
 
-    Weights and data sets share it; `error` is the JaxdlError subclass raised on failure."""
+    `error` is the JaxdlError subclass raised on failure (WeightsError, DataError)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part", delete=False)
     digest = hashlib.sha256()
