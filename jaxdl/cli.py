@@ -4,8 +4,8 @@ import argparse
 import importlib
 import sys
 
+from jaxdl import configure
 from jaxdl.errors import JaxdlError
-from jaxdl.xla import use_fast_cpu_convolutions
 
 DESCRIPTION = (
     "The practical works of a graduate deep-learning course in JAX/Flax: ImageNet CNNs with "
@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; a JaxdlError or a missing file is one line on stderr and exit code 2."""
-    use_fast_cpu_convolutions()
+    configure()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0

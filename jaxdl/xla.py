@@ -1,18 +1,72 @@
-"""XLA:CPU settings measured to make jaxdl faster (scripts/bench_features.py).
+"""jaxdl's XLA:CPU settings, applied in one place that the CLI and the library share: `jaxdl.configure()`.
 
 Handing convolutions to the YNNPACK library took VGG16 from 0.92-0.96x to 1.09-1.17x PyTorch's
-speed on this 2-core x86 CPU, and did not slow the DCGAN step. XLA reads XLA_FLAGS when its
-backend starts (first computation), so this must run before that, and never at import.
+speed on a 2-core x86 CPU, and did not slow the DCGAN step (scripts/bench_features.py).
+XLA reads XLA_FLAGS once, when its backend starts (the first computation), so `configure()` must
+run before that; the CLI calls it first thing, a script or notebook calls `jaxdl.configure()` to
+get the CLI's numbers. XLA aborts the whole process on a flag it does not know, so each flag is
+first looked up in the installed jaxlib and left out, with a warning, when it is not there.
 """
 
+import importlib.metadata
+import importlib.util
+import mmap
 import os
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
 
 YNN_CONV = "--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_INDIVIDUAL_CONVOLUTION"
+CPU_FLAGS = (YNN_CONV,)
 
 
-def use_fast_cpu_convolutions() -> None:
-    """Add YNN_CONV to XLA_FLAGS unless the user set a ynn fusion type or JAXDL_XLA_DEFAULTS=1."""
-    flags = os.environ.get("XLA_FLAGS", "")
-    if "ynn_fusion_type" in flags or os.environ.get("JAXDL_XLA_DEFAULTS") == "1":
-        return
-    os.environ["XLA_FLAGS"] = f"{flags} {YNN_CONV}".strip()
+def flag_name(flag: str) -> str:
+    """`--xla_name=value` -> `xla_name`."""
+    return flag.lstrip("-").split("=", 1)[0]
+
+
+def accelerator_installed() -> bool:
+    """True when jax would pick a GPU/TPU over the CPU: JAX_PLATFORMS names another platform first, or a PJRT plugin
+    (jax_plugins, e.g. CUDA) or libtpu is installed. Decided without starting a backend."""
+    platforms = os.environ.get("JAX_PLATFORMS", "")
+    if platforms:
+        return platforms.split(",")[0].strip() != "cpu"
+    plugins = importlib.metadata.entry_points(group="jax_plugins")
+    return bool(plugins) or any(importlib.util.find_spec(name) for name in ("jax_plugins", "libtpu"))
+
+
+def known_to_jaxlib(flag: str) -> bool:
+    """True when the installed jaxlib's XLA defines the flag's name (and its value, if an enum name): XLA would
+    abort on it otherwise. The names are looked up in jaxlib's shared libraries, which hold every flag's name."""
+    spec = importlib.util.find_spec("jaxlib")
+    if spec is None or spec.origin is None:
+        return False
+    words = [flag_name(flag).encode()] + [v.encode() for v in re.findall(r"=([A-Z][A-Z0-9_]+)$", flag)]
+    libraries = sorted(Path(spec.origin).parent.glob("*.so"), key=lambda p: -p.stat().st_size)
+    for library in libraries:
+        with open(library, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if all(data.find(word) >= 0 for word in words):
+                return True
+    return False
+
+
+def configure(flags: Sequence[str] = CPU_FLAGS) -> tuple[str, ...]:
+    """Add jaxdl's XLA:CPU `flags` to XLA_FLAGS (before XLA starts); returns those added.
+
+    Nothing is added with JAXDL_XLA_DEFAULTS=1, when jax will run on a GPU/TPU, or for a flag the user's
+    XLA_FLAGS already sets (their choice wins); a flag this jaxlib does not know is left out with a warning."""
+    if os.environ.get("JAXDL_XLA_DEFAULTS") == "1" or accelerator_installed():
+        return ()
+    current = os.environ.get("XLA_FLAGS", "")
+    added = []
+    for flag in flags:
+        if flag_name(flag) in current:
+            continue
+        if not known_to_jaxlib(flag):
+            warnings.warn(f"jaxdl: this jaxlib's XLA does not know {flag}; left out (XLA would abort on it)", stacklevel=2)
+            continue
+        added.append(flag)
+    if added:
+        os.environ["XLA_FLAGS"] = " ".join([current, *added]).strip()
+    return tuple(added)

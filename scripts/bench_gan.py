@@ -23,12 +23,12 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dcgan import TorchDiscriminator, TorchGenerator  # noqa: E402
 
+from jaxdl import configure  # noqa: E402
 from jaxdl.bench import interleaved_rates  # noqa: E402
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step  # noqa: E402
 from jaxdl.keys import prng_key  # noqa: E402
 from jaxdl.models.dcgan import Discriminator, Generator  # noqa: E402
 from jaxdl.report import write_table  # noqa: E402
-from jaxdl.xla import use_fast_cpu_convolutions  # noqa: E402
 
 SETTINGS = {32: (1, 32), 64: (3, 64)}  # image size -> (channels, ngf = ndf)
 BATCH = 128
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="alternating timings per framework (median reported)")
     parser.add_argument("--out", default="runs/bench_gan")
     args = parser.parse_args()
-    use_fast_cpu_convolutions()
+    configure()
     torch.set_num_threads(len(os.sched_getaffinity(0)))
     print(f"cores {sorted(os.sched_getaffinity(0))}, torch threads {torch.get_num_threads()}, "
           f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}", flush=True)

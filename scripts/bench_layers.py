@@ -13,14 +13,13 @@ import statistics
 import time
 from pathlib import Path
 
-from jaxdl import models
+from jaxdl import configure, models
 from jaxdl.commands.transfer import csv_list
 from jaxdl.data.image_folder import split_files
 from jaxdl.data.imagenet import Preprocessed
 from jaxdl.features import extract
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
-from jaxdl.xla import use_fast_cpu_convolutions
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,7 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
-    use_fast_cpu_convolutions()  # the CLI's XLA settings
+    configure()  # the CLI's XLA settings
     model = models.create(args.arch)
     variables = variables_for(model, args.arch, args.weights)
     files = [path for paths in split_files(args.root, 100)["train"].values() for path in paths][: args.images]

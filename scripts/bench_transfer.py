@@ -43,9 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def jaxdl_run(svm: str, args: argparse.Namespace) -> Callable[[], list[float]]:
     """jaxdl: Preprocessed (PIL) -> extract(layers=...) one pass -> svm_sweep with the `svm` solver; test accuracies."""
-    from jaxdl.xla import use_fast_cpu_convolutions
+    from jaxdl import configure
 
-    use_fast_cpu_convolutions()  # the CLI's XLA settings, before XLA starts
+    configure()  # the CLI's XLA settings, before XLA starts
     from jaxdl import models, weights
     from jaxdl.data.imagenet import Preprocessed
     from jaxdl.features import extract

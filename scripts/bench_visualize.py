@@ -30,9 +30,9 @@ def pin(threads: int) -> None:
     """Run this (fresh) process on the first `threads` cores it may use: XLA and torch then use that many threads.
     jaxdl gets the CLI's XLA settings (YNNPACK convolutions; JAXDL_XLA_DEFAULTS=1 measures XLA's defaults)."""
     os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:threads])
-    from jaxdl.xla import use_fast_cpu_convolutions
+    from jaxdl import configure
 
-    use_fast_cpu_convolutions()  # before XLA starts; torch ignores XLA_FLAGS
+    configure()  # before XLA starts; torch ignores XLA_FLAGS
 
 
 def pixels(batch: int, size: int) -> np.ndarray:

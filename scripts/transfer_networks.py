@@ -16,14 +16,13 @@ import argparse
 import time
 from pathlib import Path
 
-from jaxdl import models
+from jaxdl import configure, models
 from jaxdl.commands.transfer import csv_list
 from jaxdl.data import scene15
 from jaxdl.features import extract
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
 from jaxdl.transfer.svm import COURSE_CS, svm_sweep
-from jaxdl.xla import use_fast_cpu_convolutions
 
 ARCHS = ("alexnet", "vgg16", "vgg19", "resnet34", "resnet50", "resnet152", "squeezenet1_0", "squeezenet1_1")
 LAYER = {"alexnet": "relu7", "vgg": "relu7", "resnet": "avgpool", "squeezenet": "fire9"}
@@ -91,7 +90,7 @@ def network_row(arch: str, weights: str, splits: dict, args: argparse.Namespace)
 
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
-    use_fast_cpu_convolutions()  # the CLI's XLA settings
+    configure()  # the CLI's XLA settings
     weights = dict(args.weights)
     splits, prepared = scene15.load(args.root, size=args.size)
     if args.per_class:

@@ -1,25 +1,48 @@
-"""jaxdl/xla.py: the CLI's XLA flag is added once, and never over the user's own choice."""
+"""jaxdl.configure(): the CLI's XLA flag is added once, never over the user's own choice, never when XLA cannot parse it."""
 
 import os
+import subprocess
+import sys
 
-from jaxdl.xla import YNN_CONV, use_fast_cpu_convolutions
+import pytest
+
+from jaxdl.xla import YNN_CONV, configure, known_to_jaxlib
 
 
-def test_flag_is_appended_to_the_users_flags(monkeypatch):
+@pytest.fixture
+def cpu_env(monkeypatch):
     monkeypatch.delenv("JAXDL_XLA_DEFAULTS", raising=False)
+    monkeypatch.setenv("JAX_PLATFORMS", "cpu")
+
+
+def test_flag_is_appended_to_the_users_flags(cpu_env, monkeypatch):
     monkeypatch.setenv("XLA_FLAGS", "--xla_cpu_enable_fast_math=false")
-    use_fast_cpu_convolutions()
-    use_fast_cpu_convolutions()
+    assert configure() == (YNN_CONV,)
+    assert configure() == ()
     assert os.environ["XLA_FLAGS"] == f"--xla_cpu_enable_fast_math=false {YNN_CONV}"
 
 
-def test_users_choice_and_opt_out_are_kept(monkeypatch):
-    monkeypatch.delenv("JAXDL_XLA_DEFAULTS", raising=False)
+def test_users_choice_opt_out_and_accelerators_are_kept(cpu_env, monkeypatch):
     own = "--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_NONE"
     monkeypatch.setenv("XLA_FLAGS", own)
-    use_fast_cpu_convolutions()
+    configure()
     assert os.environ["XLA_FLAGS"] == own
-    monkeypatch.setenv("JAXDL_XLA_DEFAULTS", "1")
     monkeypatch.delenv("XLA_FLAGS")
-    use_fast_cpu_convolutions()
-    assert "XLA_FLAGS" not in os.environ
+    monkeypatch.setenv("JAX_PLATFORMS", "cuda,cpu")
+    assert configure() == () and "XLA_FLAGS" not in os.environ
+    monkeypatch.setenv("JAX_PLATFORMS", "cpu")
+    monkeypatch.setenv("JAXDL_XLA_DEFAULTS", "1")
+    assert configure() == () and "XLA_FLAGS" not in os.environ
+
+
+def test_unknown_flag_is_left_out_and_the_process_runs():
+    """XLA aborts a process on an unknown XLA_FLAGS entry; configure must leave it out (with a warning) instead."""
+    assert known_to_jaxlib(YNN_CONV) and not known_to_jaxlib("--xla_jaxdl_no_such_flag=1")
+    assert not known_to_jaxlib("--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_RENAMED")
+    code = ("import jaxdl, jax.numpy as jnp; print(jaxdl.configure(('--xla_jaxdl_no_such_flag=1', jaxdl.xla.YNN_CONV)));"
+            "print(float(jnp.ones(3).sum()))")
+    env = {k: v for k, v in os.environ.items() if k not in ("JAXDL_XLA_DEFAULTS", "XLA_FLAGS")} | {"JAX_PLATFORMS": "cpu"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [f"('{YNN_CONV}',)", "3.0"]
+    assert "does not know --xla_jaxdl_no_such_flag=1; left out (XLA would abort on it)" in run.stderr
