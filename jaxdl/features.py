@@ -10,8 +10,8 @@ so e.g. fire9's 13x13x512 map becomes 512 numbers before it is copied to the hos
 """
 
 import collections
-import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 import flax.linen as nn
@@ -46,20 +46,14 @@ def pooled(out: jnp.ndarray, pool: str | None) -> jnp.ndarray:
     return POOLS[pool](out, axis=(1, 2)) if pool and out.ndim == 4 else out
 
 
-@functools.cache
-def feature_fn(model: nn.Module, layer: str | tuple[str, ...] | None, pool: str | None) -> Callable:
-    """The jitted `(variables, images) -> activation at layer` (spatially pooled if `pool` and 4-D),
-    or {name: activation} for a tuple of layers (one pass); one per (model, layer, pool), reused across calls."""
-
-    def forward(variables, images):
-        out = model.apply(variables, images, train=False, layer=layer)
-        return jax.tree.map(lambda a: pooled(a, pool), out)
-
-    split = shardings()
-    if split is None:
-        return jax.jit(forward)
-    batch, replicated = split
-    return jax.jit(forward, in_shardings=(replicated, batch), out_shardings=batch)
+@partial(jax.jit, static_argnames=("model", "layer", "pool"))
+def forward(variables: dict, images: jax.Array, model: nn.Module, layer: str | tuple[str, ...] | None,
+            pool: str | None) -> jax.Array | dict[str, jax.Array]:
+    """The activation at `layer` (spatially pooled if `pool` and 4-D), or {name: activation} for a tuple of layers
+    (one pass). Compiled once per (model, layer, pool, batch shape): models compare by value, parameters are arguments,
+    and a batch split over devices stays split (the computation follows the data)."""
+    out = model.apply(variables, images, train=False, layer=layer)
+    return jax.tree.map(lambda a: pooled(a, pool), out)
 
 
 def batch_size_for(requested: int, num_images: int, num_devices: int) -> int:
@@ -97,7 +91,7 @@ def one_ahead(items: Iterable) -> Iterator:
 
 def extract(
     model: nn.Module,
-    variables,
+    variables: dict,
     images: Sequence,
     layer: str | None = None,
     batch_size: int = 64,
@@ -122,10 +116,10 @@ def extract(
     if num == 0:
         raise JaxdlError("no images to extract features from")
     size = batch_size_for(batch_size, num, jax.device_count())
-    split = shardings()
-    variables = jax.device_put(variables, split[1] if split else None)
-    forward = feature_fn(model, wanted, pool)
-    running = ((rows.start, forward(variables, batch)) for rows, batch in padded_batches(images, size))
+    batch_split, replicated = shardings() or (None, None)
+    variables = jax.device_put(variables, replicated)
+    running = ((rows.start, forward(variables, jax.device_put(batch, batch_split), model, wanted, pool))
+               for rows, batch in padded_batches(images, size))
     desc = f"features {','.join(wanted) if layers is not None else layer or 'logits'}"
     features: dict = {}
     for start, result in tqdm(one_ahead(running), total=-(-num // size), desc=desc, disable=not progress):

@@ -15,7 +15,7 @@ from tiny_cnn import tiny_setup
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
-from jaxdl.features import batch_size_for, extract, feature_fn
+from jaxdl.features import batch_size_for, extract, forward
 
 
 class LazyImages:
@@ -34,13 +34,15 @@ class LazyImages:
 
 def test_padded_batches_match_one_apply_and_compile_once():
     model, variables, images = tiny_setup(num_images=10)
-    feature_fn.cache_clear()
+    forward.clear_cache()
     expected = np.asarray(model.apply(variables, images, layer="conv1"))
     got = extract(model, variables, images, "conv1", batch_size=4, progress=False)  # batches 4, 4, 2+2 padding
     assert got.shape == (10, 8, 8, 4)
     np.testing.assert_allclose(got, expected, atol=1e-6)
     extract(model, variables, images[:7], "conv1", batch_size=4, progress=False)  # another call, another tail
-    assert feature_fn(model, "conv1", None)._cache_size() == 1
+    other = jax.tree.map(lambda a: a + 1, variables)  # new parameters (another epoch) are arguments, not constants
+    extract(type(model)(model.num_classes), other, images[:9], "conv1", batch_size=4, progress=False)  # an equal model
+    assert forward._cache_size() == 1
 
 
 def test_logits_and_lazy_sequences():
@@ -123,12 +125,12 @@ def test_batch_size_is_a_multiple_of_the_devices(requested, num_images, devices,
 MULTI_DEVICE = """
 import json, sys
 import jax, numpy as np
-from jaxdl.features import extract, feature_fn
+from jaxdl.features import extract, forward, shardings
 from tiny_cnn import tiny_setup
 model, variables, images = tiny_setup(num_images=10)
 features = extract(model, variables, images, "conv1", batch_size=6, progress=False)
-compilations = feature_fn(model, "conv1", None)._cache_size()
-out = feature_fn(model, "conv1", None)(variables, images[:8])
+compilations = forward._cache_size()
+out = forward(jax.device_put(variables, shardings()[1]), jax.device_put(images[:8], shardings()[0]), model, "conv1", None)
 np.save(sys.argv[1], features)
 print(json.dumps({"devices": jax.device_count(), "sharded_over": len(out.sharding.device_set),
                   "shard_rows": sorted(s.data.shape[0] for s in out.addressable_shards),
@@ -152,12 +154,12 @@ def test_four_devices_give_the_same_features_sharded(tmp_path):
 
 def test_one_pass_gives_every_layer_as_one_pass_per_layer():
     model, variables, images = tiny_setup(num_images=7)
-    feature_fn.cache_clear()
+    forward.clear_cache()
     got = extract(model, variables, images, layers=["pool1", "conv1"], batch_size=3, progress=False)
     assert list(got) == ["pool1", "conv1"]
     for layer in ("conv1", "pool1"):
         np.testing.assert_array_equal(got[layer], extract(model, variables, images, layer, batch_size=3, progress=False))
-    assert feature_fn(model, ("pool1", "conv1"), None)._cache_size() == 1
+    assert forward._cache_size() == 3  # (pool1, conv1), conv1 and pool1
     without_fc = {"params": {"conv1": variables["params"]["conv1"]}}  # the pass stops at the deepest layer asked for
     assert extract(model, without_fc, images, layers=["conv1", "pool1"], progress=False)["pool1"].shape == (7, 4)
     with pytest.raises(JaxdlError, match="unknown layer 'fc7'"):

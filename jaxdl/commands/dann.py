@@ -3,20 +3,17 @@
 import argparse
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from sklearn.decomposition import PCA
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
-
-from jaxdl.dann.options import add_options, domains, fit_options  # noqa: E402
-from jaxdl.dann.step import METHODS  # noqa: E402
-from jaxdl.dann.train import accuracy, fit, predict  # noqa: E402
-from jaxdl.report import write_table  # noqa: E402
+from jaxdl.dann.options import add_options, domains, fit_options
+from jaxdl.dann.step import METHODS
+from jaxdl.dann.train import accuracy, fit, predict
+from jaxdl.report import write_table
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `dann` subcommand."""
     p = subparsers.add_parser(
         "dann", help="domain adaptation (DANN, Ganin & Lempitsky 2015) and baselines",
@@ -31,7 +28,8 @@ def register(subparsers) -> None:
 
 def plot_curves(histories: dict[str, list[dict]], path: Path) -> None:
     """Label and domain loss per epoch for each method."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    fig = Figure(figsize=(10, 3.5))
+    axes = fig.subplots(1, 2)
     for method, history in histories.items():
         epochs = [h["epoch"] for h in history]
         for ax, key in zip(axes, ("label_loss", "domain_loss")):
@@ -41,12 +39,12 @@ def plot_curves(histories: dict[str, list[dict]], path: Path) -> None:
         ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def plot_embedding(features: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> None:
     """PCA of source (blue) vs target (red) features, one panel per method (source-only = before adaptation)."""
-    fig, axes = plt.subplots(1, len(features), figsize=(4 * len(features), 4), squeeze=False)
+    fig = Figure(figsize=(4 * len(features), 4))
+    axes = fig.subplots(1, len(features), squeeze=False)
     for ax, (method, (fs, ft)) in zip(axes[0], features.items()):
         points = PCA(2).fit_transform(np.concatenate([fs, ft]))
         ax.scatter(*points[:len(fs)].T, s=3, c="tab:blue", label="source")
@@ -55,7 +53,6 @@ def plot_embedding(features: dict[str, tuple[np.ndarray, np.ndarray]], path: Pat
         ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,40 +1,38 @@
 """`jaxdl gan`: train (or resume) a DCGAN / conditional DCGAN and write samples, curves, quality and checkpoints."""
 
 import argparse
-from dataclasses import fields
 
 from jaxdl.gan.losses import GENERATOR_LOSSES
 from jaxdl.gan.train import GanConfig, fit
+from jaxdl.options import add_fields, from_args
 from jaxdl.report import markdown_table
+
+HELP = {
+    "data": "digits (embedded sklearn digits), mnist, fashion_mnist, celeba, a folder of images, or a data-source spec "
+            "(idx:DIR, idx-m:DIR, mnist-m:DIR, images:DIR, optionally [a:b])",
+    "root": "folder of the IDX files or of CelebA's images",
+    "conditional": "cDCGAN: G and D also get the label",
+    "loss": "generator loss",
+    "image_size": "default 32 for digit sets, 64 for image folders",
+    "lr": "Adam learning rate",
+    "beta1": "Adam beta1",
+    "eval_samples": "samples scored per epoch (Frechet distance, accuracy, coverage)",
+    "scorer_epochs": "epochs of the scoring classifier (trained once, cached)",
+    "out": "output folder; an existing run there is resumed",
+}
 
 
 def _gan(args: argparse.Namespace) -> None:
     """Run the configured training and print the per-epoch quality table."""
-    config = GanConfig(**{f.name: getattr(args, f.name) for f in fields(GanConfig)})
+    config = from_args(GanConfig, args)
     history = fit(config)
     print(markdown_table(history["epochs"]), end="")
     print(f"outputs in {config.out}")
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `gan`."""
-    default = GanConfig()
-    parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)")
-    parser.add_argument("--data", default=default.data,
-                        help="digits (embedded sklearn digits), mnist, fashion_mnist, celeba, or a folder of images")
-    parser.add_argument("--root", default=None, help="folder of the IDX files or of CelebA's images")
-    parser.add_argument("--conditional", action="store_true", help="cDCGAN: G and D also get the label")
-    parser.add_argument("--loss", choices=sorted(GENERATOR_LOSSES), default=default.loss, help="generator loss")
-    parser.add_argument("--image-size", dest="image_size", type=int, choices=(32, 64), default=None,
-                        help="default 32 for digits/mnist/fashion_mnist, 64 for image folders")
-    for name in ("nz", "ngf", "ndf", "epochs", "seed"):
-        parser.add_argument(f"--{name}", type=int, default=getattr(default, name), help=f"(default {getattr(default, name)})")
-    parser.add_argument("--batch-size", dest="batch_size", type=int, default=default.batch_size)
-    parser.add_argument("--lr", type=float, default=default.lr, help="Adam learning rate (default 2e-4)")
-    parser.add_argument("--beta1", type=float, default=default.beta1, help="Adam beta1 (default 0.5)")
-    parser.add_argument("--eval-samples", dest="eval_samples", type=int, default=default.eval_samples,
-                        help="samples scored per epoch (Frechet distance, accuracy, coverage)")
-    parser.add_argument("--scorer-epochs", dest="scorer_epochs", type=int, default=default.scorer_epochs,
-                        help="epochs of the scoring classifier (trained once, cached)")
-    parser.add_argument("--out", default=default.out, help="output folder; an existing run there is resumed")
+    parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)",
+                                   epilog="example: jaxdl gan --data mnist --conditional --epochs 10 --out runs/cdcgan")
+    add_fields(parser, GanConfig, HELP, {"loss": sorted(GENERATOR_LOSSES), "image_size": (32, 64)})
     parser.set_defaults(func=_gan)

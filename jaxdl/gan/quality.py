@@ -1,24 +1,18 @@
 """Measured GAN quality in the scoring classifier's space: conditional accuracy, Fréchet distance, mode coverage."""
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 from scipy import linalg
 
+from jaxdl.features import extract
 from jaxdl.models.small import SmallCNN
 
 
 def classifier_outputs(variables: dict, images: np.ndarray, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """(features (N, 128), predicted labels (N,)) of images in [-1, 1], computed in batches."""
+    """(features (N, 128), predicted labels (N,)) of images in [-1, 1], from one pass per padded batch: the scorer's
+    parameters are arguments of the compiled function, so new samples or another epoch reuse its compilation."""
     model = SmallCNN(variables["params"]["fc2"]["bias"].shape[0])
-
-    @jax.jit
-    def run(x):
-        feats = model.apply(variables, x, layer="features")
-        return feats, jnp.argmax(model.apply(variables, x), axis=-1)
-
-    outs = [run(images[i:i + batch_size]) for i in range(0, len(images), batch_size)]
-    return np.concatenate([np.asarray(f) for f, _ in outs]), np.concatenate([np.asarray(p) for _, p in outs])
+    out = extract(model, variables, images, batch_size=batch_size, progress=False, layers=("features", "logits"))
+    return out["features"], out["logits"].argmax(axis=-1)
 
 
 def frechet_distance(a: np.ndarray, b: np.ndarray, eps: float = 1e-6) -> float:
