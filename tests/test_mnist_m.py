@@ -60,7 +60,7 @@ def test_published_layout(tmp_path):
         load_published(tmp_path, "train")
 
 
-def test_domain_checks():
+def test_domain_checks(tmp_path):
     x, y = domains.as_domain(np.zeros((4, 28, 28), np.uint8), np.arange(4))
     assert x.shape == (4, 32, 32, 3) and x.dtype == np.float32
     with pytest.raises(DataError, match=r"labels must be 4 integers in \[0, 10\)"):
@@ -75,8 +75,12 @@ def test_domain_checks():
         domains.check_pair(np.zeros((2, 32, 32, 3)), np.zeros((2, 32, 32, 1)))
     with pytest.raises(DataError, match="needs a folder"):
         domains.load("idx")
-    with pytest.raises(DataError, match="unknown domain kind"):
+    with pytest.raises(DataError, match=r"^bad data source 'svhn:/x'; expected digits, digits-m, idx:DIR, idx-m:DIR, mnist-m:DIR or "
+                       r"images:DIR, optionally followed by \[start:stop\]$"):
         domains.load("svhn:/x")
+    with pytest.raises(DataError, match="an image folder has no labels"):
+        Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / "a.png")
+        domains.load(f"images:{tmp_path}")
     images, labels = domains.load("digits[10:15]")
     assert images.shape == (5, 8, 8) and labels.tolist() == [0, 1, 2, 3, 4]
 

@@ -1,29 +1,26 @@
-"""Digit domains as the network sees them (float32 N,32,32,3), named by CLI specs, with input checks.
+"""Digit domains as the network sees them (float32 N,32,32,3), named by data-source specs, with input checks.
 
 The course's inputs: 28x28 digits resized to 32x32 (`resize`: "pil" = PIL bilinear on uint8, "torch" = bilinear on
 floats as torch's F.interpolate, align_corners=False), then scaled (`scale`: "centered" = (x - 0.5) / 0.5 in [-1, 1]
 as the course's Normalize((0.5,), (0.5,)), or "unit" = [0, 1]).
 
-Spec: `digits`, `digits-m`, `idx:DIR`, `idx-m:DIR` (blended with --photos), `mnist-m:DIR` (published files),
-optionally sliced as `SPEC[START:STOP]` to keep index ranges of index-aligned domains disjoint.
+Domains are the labelled specs of jaxdl.data.sources: `digits`, `digits-m`, `idx:DIR`, `idx-m:DIR` (blended with
+--photos), `mnist-m:DIR` (published files), optionally sliced as `SPEC[START:STOP]` to keep index ranges of
+index-aligned domains disjoint.
 """
 
-import re
 import warnings
 from pathlib import Path
 
 import jax
 import numpy as np
 
-from jaxdl.data import mnist_m
-from jaxdl.data.digits import digits, digits_m, embedded_photos
-from jaxdl.data.idx import idx_dataset
-from jaxdl.data.mnist_m import SIZE, blended_dataset, load_photos, load_published
+from jaxdl.data import mnist_m, sources
+from jaxdl.data.mnist_m import SIZE
 from jaxdl.errors import DataError
 
 SCALES = ("centered", "unit")
 RESIZES = ("pil", "torch")
-_SPEC = re.compile(r"^(?P<kind>[a-z-]+)(?::(?P<path>.+?))?(?:\[(?P<start>\d*):(?P<stop>\d*)\])?$")
 
 
 def to_float(images: np.ndarray, resize: str = "pil") -> np.ndarray:
@@ -61,18 +58,9 @@ def check_pair(source: np.ndarray, target: np.ndarray) -> None:
         raise DataError(f"source images {source.shape[1:]} and target images {target.shape[1:]} differ in size or channels")
 
 
-def _parse(spec: str) -> re.Match:
-    """The parts of a domain spec (kind, path, start, stop), or a DataError naming the accepted forms."""
-    match = _SPEC.match(spec)
-    if not match:
-        raise DataError(f"bad domain spec {spec!r}; expected digits, digits-m, idx:DIR, idx-m:DIR or mnist-m:DIR, optionally [a:b]")
-    return match
-
-
 def without_range(spec: str) -> str:
     """The spec with its [start:stop] range dropped: the whole domain."""
-    match = _parse(spec)
-    return match["kind"] + (f":{match['path']}" if match["path"] else "")
+    return sources.parse(spec).whole
 
 
 def check_disjoint(source_spec: str, target_spec: str) -> None:
@@ -80,11 +68,11 @@ def check_disjoint(source_spec: str, target_spec: str) -> None:
 
     `X` and `X-m` built from the same digits: error. IDX digits and the published MNIST-M (aligned with MNIST): warning.
     """
-    a, b = _parse(source_spec), _parse(target_spec)
+    a, b = sources.parse(source_spec), sources.parse(target_spec)
     digits_of = {"digits-m": "digits", "idx-m": "idx"}  # which digits a domain is made of
-    (ka, pa), (kb, pb) = ((digits_of.get(m["kind"], m["kind"]), Path(m["path"] or ".").resolve()) for m in (a, b))
+    (ka, pa), (kb, pb) = ((digits_of.get(m.kind, m.kind), Path(m.path or ".").resolve()) for m in (a, b))
     same, published = (ka, pa) == (kb, pb), {ka, kb} == {"idx", "mnist-m"}
-    a0, a1, b0, b1 = (int(m[k]) if m[k] else None for m in (a, b) for k in ("start", "stop"))
+    a0, a1, b0, b1 = a.start, a.stop, b.start, b.stop
     overlap = (a1 is None or (b0 or 0) < a1) and (b1 is None or (a0 or 0) < b1)
     message = (f"{source_spec!r} and {target_spec!r} are index-aligned and their ranges overlap: the target would contain "
                "the source's own digits; give them disjoint [start:stop] ranges")
@@ -95,23 +83,7 @@ def check_disjoint(source_spec: str, target_spec: str) -> None:
 
 
 def load(spec: str, photos: str | Path | None = None, seed: int = 0, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
-    """(images uint8, labels) of a domain spec (see module docstring), sliced if it ends with [start:stop]."""
-    match = _parse(spec)
-    kind, path = match["kind"], match["path"]
-    if kind in ("idx", "idx-m", "mnist-m") and not path:
-        raise DataError(f"domain spec {spec!r} needs a folder: {kind}:DIR")
-    if kind == "digits":
-        images, labels = digits()
-    elif kind == "digits-m":
-        images, labels = digits_m(seed) if photos is None else blended_dataset("digits", *digits(), load_photos(photos), seed)
-    elif kind == "idx":
-        images, labels = idx_dataset(path, split)
-    elif kind == "idx-m":
-        images, labels = blended_dataset(Path(path).name + f"_{split}", *idx_dataset(path, split),
-                                         embedded_photos() if photos is None else load_photos(photos), seed)
-    elif kind == "mnist-m":
-        images, labels = load_published(path, split)
-    else:
-        raise DataError(f"unknown domain kind {kind!r} in {spec!r}")
-    start, stop = int(match["start"] or 0), int(match["stop"] or len(images))
-    return images[start:stop], labels[start:stop]
+    """(images uint8, labels) of a labelled data-source spec (jaxdl.data.sources), sliced if it ends with [start:stop]."""
+    if sources.parse(spec).kind == "images":
+        raise DataError(f"domain {spec!r}: an image folder has no labels; a domain is digits, digits-m, idx:DIR, idx-m:DIR or mnist-m:DIR")
+    return sources.load(spec, split, photos, seed)

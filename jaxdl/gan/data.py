@@ -1,4 +1,5 @@
-"""GAN training images: MNIST-format IDX folders, the embedded sklearn digits, or any folder of images.
+"""GAN training images: the embedded sklearn digits, MNIST / Fashion-MNIST, CelebA, any folder of images, or any
+data-source spec of jaxdl.data.sources (`idx:DIR`, `mnist-m:DIR[0:5000]`, ...), read the way DANN reads them.
 
 Every source becomes float32 NHWC in [-1, 1] (tanh's range) at the G/D resolution, plus integer
 labels when it has them, split into a training part and a held-out part (Fréchet reference).
@@ -11,9 +12,8 @@ import numpy as np
 from PIL import Image
 from tqdm.auto import tqdm
 
-from jaxdl.data.digits import digits
-from jaxdl.data.idx import idx_path, load_idx_dir
-from jaxdl.data.image_folder import EXTENSIONS
+from jaxdl.data import sources
+from jaxdl.data.idx import idx_path
 from jaxdl.data.tfds_io import data_dir
 from jaxdl.errors import DataError
 
@@ -54,24 +54,32 @@ def idx_root(name: str, root: str | Path | None) -> Path:
     raise DataError(f"no {name} IDX folder at {', '.join(str(c) for c in candidates if c)}; pass --root FOLDER")
 
 
-def idx_images(root: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Images and labels of the training split of an IDX folder, or of the test split if that is all there is."""
-    try:
-        idx_path(root, "train", "images-idx3")
-        return load_idx_dir(root, "train")
-    except DataError:
-        return load_idx_dir(root, "test")
+def source_spec(source: str, root: str | Path | None = None) -> tuple[str, str]:
+    """(data-source spec, split) of a `--data` value: a GAN name (digits, mnist, fashion_mnist, celeba), an image
+    folder, or a spec. The IDX sets train on their training split, or on the test split if that is all there is."""
+    if source in IDX_SETS:
+        folder = idx_root(source, root)
+        try:
+            idx_path(folder, "train", "images-idx3")
+            return f"idx:{folder}", "train"
+        except DataError:
+            return f"idx:{folder}", "test"
+    if source == "celeba":
+        if root is None:
+            raise DataError("--data celeba needs --root FOLDER (the img_align_celeba folder)")
+        return f"images:{root}", "train"
+    if Path(source).expanduser().is_dir():
+        return f"images:{Path(source).expanduser()}", "train"
+    return source, "train"
 
 
-def folder_images(root: str | Path) -> list[Image.Image]:
-    """Every image file under `root` (recursively, sorted), opened as RGB: CelebA is one flat folder of JPEGs."""
-    root = Path(root).expanduser()
-    if not root.is_dir():
-        raise DataError(f"{root}: no such image folder")
-    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in EXTENSIONS)
-    if not files:
-        raise DataError(f"{root}: no image files ({', '.join(sorted(EXTENSIONS))})")
-    return [Image.open(p).convert("RGB") for p in tqdm(files, desc=f"reading {root.name}", leave=False, mininterval=1.0)]
+def default_image_size(source: str) -> int:
+    """The course's resolution of a `--data` value: 64 for image folders (CelebA), 32 for digit sets (digits, IDX, MNIST-M)."""
+    if source in ("digits", *IDX_SETS):
+        return 32
+    if source == "celeba" or Path(source).expanduser().is_dir():
+        return 64
+    return 64 if sources.parse(source).kind == "images" else 32
 
 
 def split(images: np.ndarray, labels: np.ndarray | None, held_out: float, seed: int, num_classes: int) -> GanData:
@@ -84,14 +92,7 @@ def split(images: np.ndarray, labels: np.ndarray | None, held_out: float, seed: 
 
 
 def load(source: str, image_size: int, root: str | Path | None = None, held_out: float = 0.2, seed: int = 0) -> GanData:
-    """`source` = digits | mnist | fashion_mnist | celeba | a folder path; images resized to image_size."""
-    if source == "digits":
-        images, labels = digits()
-    elif source in IDX_SETS:
-        images, labels = idx_images(idx_root(source, root))
-    else:
-        folder = root if source == "celeba" else source
-        if folder is None:
-            raise DataError("--data celeba needs --root FOLDER (the img_align_celeba folder)")
-        return split(to_unit_range(folder_images(folder), image_size), None, held_out, seed, 0)
-    return split(to_unit_range(images, image_size), labels, held_out, seed, int(labels.max()) + 1)
+    """`source` = digits | mnist | fashion_mnist | celeba | a folder | a data-source spec; images resized to image_size."""
+    spec, part = source_spec(source, root)
+    images, labels = sources.load(spec, part, seed=seed)
+    return split(to_unit_range(images, image_size), labels, held_out, seed, 0 if labels is None else int(labels.max()) + 1)

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from jaxdl import checkpoint, figures
 from jaxdl.classifier import cached_classifier
 from jaxdl.errors import JaxdlError
-from jaxdl.gan.data import IDX_SETS, GanData, load
+from jaxdl.gan.data import GanData, default_image_size, load
 from jaxdl.gan.quality import classifier_outputs, frechet_distance, score_samples
 from jaxdl.gan.steps import GanState, dcgan_adam, generate, init_state, make_train_step, sample_inputs
 from jaxdl.keys import prng_key
@@ -123,7 +123,7 @@ def _write_figures(out: Path, history: dict, frames: list[Path]) -> None:
 def fit(config: GanConfig, data: GanData | None = None) -> dict:
     """Train (or resume) the configured GAN; returns the history {"steps": [...], "epochs": [...]}."""
     if config.image_size is None:
-        config = replace(config, image_size=32 if config.data in ("digits", *IDX_SETS) else 64)
+        config = replace(config, image_size=default_image_size(config.data))
     data = data or load(config.data, config.image_size, config.root, seed=config.seed)
     out = Path(config.out)
     (out / "samples").mkdir(parents=True, exist_ok=True)
