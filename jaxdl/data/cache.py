@@ -30,7 +30,7 @@ class DigitDomain(tfds.core.GeneratorBasedBuilder):
         features = tfds.features.FeaturesDict({"image": tfds.features.Image(shape=shape), "label": np.int64, "index": np.int64})
         return tfds.core.DatasetInfo(builder=self, features=features)
 
-    def _split_generators(self, dl_manager):
+    def _split_generators(self, dl_manager: tfds.download.DownloadManager) -> dict:
         return {"data": self._generate_examples()}
 
     def _generate_examples(self):

@@ -14,6 +14,7 @@ import io
 import numbers
 import re
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +134,7 @@ class ImageFolder(tfds.core.GeneratorBasedBuilder):
         )
         return tfds.core.DatasetInfo(builder=self, features=features, metadata=tfds.core.MetadataDict(skipped=[]))
 
-    def _split_generators(self, dl_manager):
+    def _split_generators(self, dl_manager: tfds.download.DownloadManager) -> dict:
         return {split: self._generate_examples(files) for split, files in self._splits.items()}
 
     def _generate_examples(self, files: Files):
@@ -174,6 +175,6 @@ def load(
     return Prepared({split: sources[split] for split in SPLITS}, builder.info.features["label"].names, skipped, digest)
 
 
-def labels(source) -> np.ndarray:
+def labels(source: Sequence[Mapping]) -> np.ndarray:
     """The int64 labels of a data source, in record order."""
     return np.array([source[i]["label"] for i in range(len(source))], dtype=np.int64)

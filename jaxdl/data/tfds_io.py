@@ -6,6 +6,7 @@ given as PNG/JPEG bytes is stored as is and decoded with PIL, so builders yield 
 
 import io
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def split_arrays(source, keys: tuple[str, ...] = ("image", "label"), desc: str = "reading") -> tuple[np.ndarray, ...]:
+def split_arrays(source: Sequence[Mapping], keys: tuple[str, ...] = ("image", "label"), desc: str = "reading") -> tuple[np.ndarray, ...]:
     """All records of a TFDS data source as stacked numpy arrays, one per key (images must share a shape)."""
     columns: list[list] = [[] for _ in keys]
     for index in tqdm(range(len(source)), desc=desc, leave=False, mininterval=1.0):

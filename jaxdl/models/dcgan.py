@@ -19,7 +19,7 @@ from jaxdl.errors import JaxdlError
 DCGAN_INIT = nn.initializers.normal(0.02)
 
 
-def _bn_scale_init(key: jax.Array, shape, dtype=jnp.float32) -> jax.Array:
+def _bn_scale_init(key: jax.Array, shape: tuple[int, ...], dtype: jnp.dtype = jnp.float32) -> jax.Array:
     """DCGAN BatchNorm weight init N(1, 0.02)."""
     return 1.0 + 0.02 * jax.random.normal(key, shape, dtype)
 

@@ -33,7 +33,8 @@ kaiming_uniform = nn.initializers.variance_scaling(2.0, "fan_in", "uniform")
 
 
 def conv(
-    features: int, kernel: int, name: str | None = None, stride: int = 1, padding: int = 0, init=kaiming_uniform
+    features: int, kernel: int, name: str | None = None, stride: int = 1, padding: int = 0,
+    init: nn.initializers.Initializer = kaiming_uniform,
 ) -> nn.Conv:
     """A conv with bias and explicit symmetric padding, as torch.nn.Conv2d."""
     return nn.Conv(features, (kernel, kernel), (stride, stride), ((padding, padding),) * 2, kernel_init=init, name=name)

@@ -47,7 +47,7 @@ def conv_rules(torch_prefix: str, flax_name: str, bias: bool = True) -> list[Rul
     return rules
 
 
-def linear_rules(torch_prefix: str, flax_name: str, kernel=linear_kernel) -> list[Rule]:
+def linear_rules(torch_prefix: str, flax_name: str, kernel: Callable[[np.ndarray], np.ndarray] = linear_kernel) -> list[Rule]:
     """Rules of one nn.Linear."""
     return [
         Rule(f"{torch_prefix}.weight", ("params", flax_name, "kernel"), kernel),
