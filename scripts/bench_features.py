@@ -1,7 +1,9 @@
 """Images/s of jaxdl vs torchvision feature extraction on CPU: same weights, batch, threads and layer.
 
     python scripts/bench_features.py                       # vgg16:relu7 resnet50:avgpool alexnet:relu7, batch 16
-    python scripts/bench_features.py --targets vgg16:pool5 --batch 32 --repeats 9
+    python scripts/bench_features.py --arch vgg16:pool5 squeezenet1_1 --batch 32 --repeats 9
+
+Any architecture of jaxdl.models, as ARCH (up to the layer before the classifier) or ARCH:LAYER.
 
 Random torchvision weights (seed 0) are saved once and loaded by both sides (jaxdl converts them).
 jaxdl is measured once per `--xla-flags` value (default: XLA's defaults, and YNNPACK convolutions).
@@ -16,6 +18,7 @@ import multiprocessing
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,6 +28,8 @@ import numpy as np
 
 from jaxdl.xla import YNN_CONV
 
+TESTS = Path(__file__).resolve().parents[1] / "tests"  # parity.torch_layers: torchvision's module behind each layer name
+
 TARGETS = ("vgg16:relu7", "resnet50:avgpool", "alexnet:relu7")
 # XLA's defaults, and convolutions handed to the YNNPACK library (measured faster on x86 CPUs here).
 XLA_VARIANTS = ("", YNN_CONV)
@@ -32,7 +37,8 @@ XLA_VARIANTS = ("", YNN_CONV)
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--targets", nargs="+", default=TARGETS, metavar="ARCH:LAYER", help="alexnet, vgg* or resnet* archs")
+    parser.add_argument("--arch", nargs="+", default=TARGETS, metavar="ARCH[:LAYER]",
+                        help="any jaxdl architecture, stopped at LAYER (default: the layer before the classifier)")
     parser.add_argument("--batch", type=int, default=16, help="images per forward pass (default 16)")
     parser.add_argument("--size", type=int, default=224, help="image height and width (default 224)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs first (default 2)")
@@ -131,18 +137,6 @@ def jaxdl_run(xla_flags: str, arch: str, layer: str, weights: Path, batch: int, 
     return lambda: extract(model, variables, x, layer, batch_size=batch, progress=False)
 
 
-def torch_module(arch: str, model, layer: str):
-    """torchvision's submodule whose output is jaxdl's `layer`: same names in ResNet, same order in AlexNet/VGG."""
-    import torch
-
-    from jaxdl import models
-
-    if arch.startswith("resnet"):
-        return getattr(model, layer)
-    named = [*model.features, model.avgpool, *(m for m in model.classifier if not isinstance(m, torch.nn.Dropout))]
-    return named[models.layer_names(arch).index(layer)]
-
-
 class _Reached(Exception):
     """Raised by a forward hook to stop torch's forward pass at the requested layer."""
 
@@ -162,7 +156,10 @@ def torch_run(arch: str, layer: str, weights: Path, batch: int, size: int, threa
         reached["out"] = output
         raise _Reached
 
-    torch_module(arch, model, layer).register_forward_hook(stop)
+    sys.path.insert(0, str(TESTS))
+    from parity import torch_layers
+
+    torch_layers(arch, model)[layer].register_forward_hook(stop)
     x = torch.from_numpy(images(batch, size).transpose(0, 3, 1, 2).copy())
 
     def run() -> np.ndarray:
@@ -206,17 +203,26 @@ def bench(arch: str, layer: str, args: argparse.Namespace, weights: Path) -> lis
     return rows
 
 
+def target(text: str) -> tuple[str, str]:
+    """(arch, layer) of an --arch value: ARCH:LAYER, or ARCH up to the layer before its classifier (fc8, fc, conv10)."""
+    from jaxdl import models
+    from jaxdl.models.named import check_layer
+
+    arch, _, layer = text.partition(":")
+    names = models.layer_names(arch)  # a JaxdlError listing the archs if unknown
+    classifier = next(name for name in reversed(names) if name in ("fc8", "fc", "conv10"))
+    layer = layer or names[names.index(classifier) - 1]
+    check_layer(layer, names)
+    return arch, layer
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
-    from jaxdl.errors import JaxdlError
     from jaxdl.report import markdown_table, write_table
 
     args = parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for target in args.targets:
-            arch, _, layer = target.partition(":")
-            if not arch.startswith(("alexnet", "vgg", "resnet")) or not layer:
-                raise JaxdlError(f"--targets {target!r}: expected ARCH:LAYER with an alexnet, vgg* or resnet* arch")
+        for arch, layer in map(target, args.arch):
             weights = Path(tmp) / f"{arch}.safetensors"
             save_weights(arch, weights)
             rows += bench(arch, layer, args, weights)

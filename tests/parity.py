@@ -9,6 +9,8 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
+from jaxdl import models
+
 
 def randomize_bn_stats(model: torch.nn.Module, seed: int) -> None:
     """Give every BatchNorm random running stats (var > 0) and a random affine, so eval mode tests them all."""
@@ -56,3 +58,15 @@ def assert_close(jax_out, torch_out: np.ndarray, rel: float = 1e-4) -> float:
     err = float(np.max(np.abs(jax_out - torch_out)) / max(np.max(np.abs(torch_out)), 1e-12))
     assert err <= rel, f"max abs error {err:.2e} x max|torch| exceeds {rel:.0e}"
     return err
+
+
+def torch_layers(arch: str, model: torch.nn.Module) -> dict[str, torch.nn.Module]:
+    """torchvision's module behind each of jaxdl's layer names: ResNet's by name; AlexNet's, VGG's and SqueezeNet's in
+    order (features, avgpool but SqueezeNet's, then the classifier), Dropouts not being named layers."""
+    names = models.layer_names(arch)
+    if arch.startswith("resnet"):
+        return {name: getattr(model, name) for name in names}
+    pool = [] if arch.startswith("squeezenet") else [model.avgpool]
+    modules = [*model.features, *pool, *(m for m in model.classifier if not isinstance(m, torch.nn.Dropout))]
+    assert len(modules) == len(names), f"{arch}: {len(modules)} torchvision modules for {len(names)} layers"
+    return dict(zip(names, modules))

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torchvision
 from flax import traverse_util
-from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_outputs
+from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_layers, torch_outputs
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
@@ -36,16 +36,6 @@ def torch_model(arch: str, seed: int = 0, **kwargs) -> torch.nn.Module:
     model = getattr(torchvision.models, arch)(weights=None, **kwargs)
     randomize_bn_stats(model, seed)
     return model.eval()
-
-
-def torch_layers(arch: str, model: torch.nn.Module) -> dict[str, torch.nn.Module]:
-    """torchvision's module behind each of our layer names (SqueezeNet: features, then classifier minus Dropout)."""
-    names = models.layer_names(arch)
-    if arch.startswith("resnet"):
-        return {name: getattr(model, name) for name in names}
-    modules = [*model.features, *model.classifier[1:]]
-    assert len(modules) == len(names)
-    return dict(zip(names, modules))
 
 
 def images(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:

@@ -10,7 +10,7 @@ import pytest
 import torch
 import torchvision
 from flax import traverse_util
-from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_outputs
+from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch, torch_layers, torch_outputs
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
@@ -59,11 +59,6 @@ def with_pooling(arch: str, model: torch.nn.Module, pooling: str, lp_p: float) -
     return swapped.eval()
 
 
-def torch_layers(model: torch.nn.Module) -> list[torch.nn.Module]:
-    """torchvision's modules in the order of our layer names (Dropouts are not named layers)."""
-    return [*model.features, model.avgpool, *(m for m in model.classifier if not isinstance(m, torch.nn.Dropout))]
-
-
 def images(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
 
@@ -98,7 +93,7 @@ def torchvision_shapes(arch: str, shape: tuple[int, ...], num_classes: int) -> t
     """Types and NHWC output shapes of torchvision's layers, in our layer order (meta device: nothing computed)."""
     with torch.device("meta"):
         torch_net = torchvision_model(arch, num_classes=num_classes).eval()
-        modules = torch_layers(torch_net)
+        modules = list(torch_layers(arch, torch_net).values())
         shapes = [()] * len(modules)
         for i, module in enumerate(modules):
             module.register_forward_hook(lambda _m, _i, out, i=i: shapes.__setitem__(i, nhwc_shape(out.shape)))
@@ -153,7 +148,7 @@ def check_parity(arch: str, shapes: list[tuple[int, ...]], pooling: str = "max",
     torch_net = with_pooling(arch, torch_net, pooling, lp_p)
     model = models.create(arch, pooling=pooling, lp_p=lp_p)
     checked = CHECKED["alexnet" if arch == "alexnet" else "vgg"]
-    hooked = {n: m for n, m in zip(model.layer_names(), torch_layers(torch_net)) if n in checked}
+    hooked = {n: m for n, m in torch_layers(arch, torch_net).items() if n in checked}
     for shape in shapes:
         x = images(shape)
         logits, seen = torch_outputs(torch_net, x, hooked)
