@@ -16,6 +16,7 @@ from jaxdl.cli import main
 from jaxdl.data import sources
 from jaxdl.errors import DataError
 from jaxdl.gan.quality import classifier_outputs
+from jaxdl.keys import prng_key
 from jaxdl.models.small import SmallCNN
 from jaxdl.options import add_fields, from_args
 
@@ -84,7 +85,7 @@ def test_gan_scorer_compiles_once_for_every_epoch():
     """The scorer's parameters are arguments: new samples and new parameters (another epoch) reuse the compilation."""
     model = SmallCNN(10)
     images = np.random.default_rng(0).uniform(-1, 1, (40, 32, 32, 1)).astype(np.float32)
-    variables = model.init(jax.random.key(0), images[:1])
+    variables = jax.jit(model.init)(prng_key(0), images[:1])  # rbg keys: compiles ~4x faster than eager threefry init
     feats, predicted = classifier_outputs(variables, images, batch_size=16)
     compilations = features.forward._cache_size()
     reference = model.apply(variables, images, layer=("features", "logits"))  # one pass, both layers
