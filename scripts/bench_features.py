@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,7 @@ def reset_peak_rss() -> bool:
         return False
 
 
-def worker(conn, make_run: Callable, *args) -> None:
+def worker(conn: Connection, make_run: Callable, *args: object) -> None:
     """Child process: build the run with make_run(*args), warm up, then time one run per "run" message.
 
     Replies "ready" once warm, seconds per run, and on "stop" the peak RSS while running and the last output.
@@ -152,7 +153,7 @@ def torch_run(arch: str, layer: str, weights: Path, batch: int, size: int, threa
     model.load_state_dict(load_file(str(weights)))
     reached = {}
 
-    def stop(_module, _inputs, output):
+    def stop(_module: torch.nn.Module, _inputs: tuple, output: torch.Tensor) -> None:
         reached["out"] = output
         raise _Reached
 
