@@ -61,12 +61,11 @@ def compile_step(train_step: TrainStep, mesh: Mesh, key_offset: int = 0) -> Call
     return jax.jit(step, donate_argnums=0, in_shardings=(same, same, parallel.split(mesh), same), out_shardings=(same, same))
 
 
-def read_history(path: Path, step: int) -> History:
-    """The records of `path` up to `step` (a resumed run drops what came after its checkpoint); rewrites the file so."""
-    kept = [r for r in map(json.loads, path.read_text().splitlines()) if r["step"] <= step] if path.is_file() else []
-    if jax.process_index() == 0:
-        path.write_text("".join(json.dumps(r) + "\n" for r in kept))
-    return kept
+def read_history(path: str | Path, last_step: int | None = None) -> History:
+    """The records of a history.jsonl (none if it is missing), up to `last_step` if given."""
+    path = Path(path)
+    records = [json.loads(line) for line in path.read_text().splitlines()] if path.is_file() else []
+    return [r for r in records if last_step is None or r["step"] <= last_step]
 
 
 def epoch_records(history: History) -> History:
@@ -88,7 +87,9 @@ def fit(state: Any, train_step: TrainStep, batches: Callable[[int], Iterable], s
     if mngr:
         state, _ = checkpoint.restore_latest(mngr, state)
     done = int(state.step)
-    history = read_history(out / "history.jsonl", done) if out else []
+    history = read_history(out / "history.jsonl", done) if out else []  # a resumed run drops what came after its checkpoint
+    if out and jax.process_index() == 0:
+        (out / "history.jsonl").write_text("".join(json.dumps(r) + "\n" for r in history))
     step, key = compile_step(train_step, mesh, settings.key_offset), parallel.put_replicated(settings.key, mesh)
     total, per_epoch = settings.epochs * settings.steps_per_epoch, settings.steps_per_epoch
     bar = tqdm(total=total, initial=min(done, total), desc=settings.desc, disable=not settings.progress, mininterval=1.0)
