@@ -5,6 +5,7 @@ global batch: XLA inserts the all-reduce. Across hosts, call `jax.distributed.in
 then builds the same global batch and contributes its own rows.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 import jax
@@ -14,9 +15,10 @@ from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 from jaxdl.errors import JaxdlError
 
 
-def data_mesh() -> Mesh:
-    """A 1-D mesh named "data" over all devices of all processes (Auto axes: XLA places the collectives)."""
-    return jax.make_mesh((jax.device_count(),), ("data",), axis_types=(AxisType.Auto,))
+def data_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
+    """A 1-D mesh named "data" over `devices` (default: all devices of all processes); Auto axes: XLA places collectives."""
+    devices = devices or jax.devices()
+    return jax.make_mesh((len(devices),), ("data",), axis_types=(AxisType.Auto,), devices=devices)
 
 
 def replicated(mesh: Mesh) -> NamedSharding:
