@@ -20,7 +20,7 @@ def _gan(args: argparse.Namespace) -> None:
     print(f"outputs in {config.out}")
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `gan`."""
     default = GanConfig()
     parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)")
