@@ -1,6 +1,7 @@
 """Multi-seed comparisons of DANN and its baselines (the README tables and the lam ablation)."""
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from jaxdl.errors import DataError
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
-def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos: str | None = None, seed: int = 0,
+def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos: str | Path | None = None, seed: int = 0,
             split: str = "test", source_eval_fraction: float | None = None, eval_split: str | None = None,
             scale: str = "centered", resize: str = "pil") -> list[tuple[Arrays, Arrays]]:
     """((source train, source test), (target train, target test)) of two domain specs, last fraction of each held out.
