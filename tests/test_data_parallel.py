@@ -1,7 +1,8 @@
 """Data-parallel training on 4 forced CPU devices equals 1 device: DANN and DCGAN (BatchNorm over the global batch).
 
 One subprocess (XLA must see the device count before it starts) trains each model on a 1-device mesh and on the
-4-device mesh with the same seed and batches, and prints the largest differences.
+4-device mesh with the same seed and batches (DANN also predicts 30 images, padded to 32 rows), and prints the largest
+differences.
 """
 
 import json
@@ -13,13 +14,15 @@ from pathlib import Path
 import pytest
 
 SCRIPT = """
-import json, sys
+import json
 import jax, numpy as np
-from jaxdl import parallel
-from jaxdl.dann.train import fit as fit_dann
+from jaxdl import parallel, training
+from jaxdl.dann.train import fit as fit_dann, predict
 from jaxdl.errors import JaxdlError
-from jaxdl.gan.data import GanData, load
-from jaxdl.gan.train import GanConfig, fit as fit_gan
+from jaxdl.gan.data import load
+from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step
+from jaxdl.keys import prng_key
+from jaxdl.models.dcgan import Discriminator, Generator
 
 def gap(a, b):
     return max(float(np.abs(np.asarray(x, np.float64) - np.asarray(y, np.float64)).max())
@@ -31,10 +34,14 @@ source = rng.uniform(-1, 1, (32, 32, 32, 3)).astype(np.float32), rng.integers(0,
 target = source[0][::-1], source[1]
 dann = [fit_dann("dann", source, target, epochs=2, batch_size=8, progress=False, mesh=m) for m in (one, four)]
 start = fit_dann("dann", source, target, epochs=0, progress=False, mesh=one)[0]
-digits = load("digits", 32)
-data = GanData(digits.train[:64], None, digits.held_out[:8], None, 0)
-config = dict(epochs=1, nz=16, ngf=8, ndf=8, batch_size=16, eval_samples=0, log_every=1)
-gan = [fit_gan(GanConfig(out=f"{sys.argv[1]}/{i}", **config), data, progress=False, mesh=m) for i, m in enumerate((one, four))]
+predicted = [predict(dann[0][0].params, source[0][:30], batch_size=8, mesh=m) for m in (one, four)]  # padded to 32 rows
+
+images = load("digits", 32).train[:64]
+g, d, tx = Generator(nz=16, ngf=8), Discriminator(ndf=8), dcgan_adam()
+batches = lambda epoch: (images[i:i + 16] for i in range(0, 64, 16))
+settings = training.Settings(1, 4, prng_key(0), key_offset=2, log_every=1, progress=False)
+gan = [training.fit(init_state(g, d, prng_key(0), tx, tx), make_train_step(g, d, tx, tx), lambda e: ((x, None) for x in batches(e)),
+                    settings, mesh=m) for m in (one, four)]
 try:
     fit_dann("dann", source, target, epochs=1, batch_size=6, progress=False, mesh=four)
     error = None
@@ -44,6 +51,8 @@ print(json.dumps({
     "devices": len(four.devices.flat), "error": error, "dann_moved": gap(start.params, dann[0][0].params),
     "dann_params": gap(dann[0][0].params, dann[1][0].params),
     "dann_losses": max(abs(a[k] - b[k]) for a, b in zip(dann[0][1], dann[1][1]) for k in ("label_loss", "domain_loss")),
+    "predict_features": gap(predicted[0][1], predicted[1][1]), "predict_classes": int((predicted[0][0] != predicted[1][0]).sum()),
+    "predict_rows": len(predicted[1][0]),
     "gan_params": gap((gan[0][0].g.params, gan[0][0].d.params), (gan[1][0].g.params, gan[1][0].d.params)),
     "gan_batch_stats": gap((gan[0][0].g.batch_stats, gan[0][0].d.batch_stats), (gan[1][0].g.batch_stats, gan[1][0].d.batch_stats)),
     "gan_losses": max(abs(a[k] - b[k]) for a, b in zip(gan[0][1], gan[1][1]) for k in ("d_loss", "g_loss")),
@@ -53,10 +62,10 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def gaps(tmp_path_factory):
+def gaps():
     env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4", "JAX_PLATFORMS": "cpu",
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path_factory.mktemp("gan"))], env=env,
+    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -66,10 +75,11 @@ def test_dann_on_4_devices_equals_1_device(gaps):
     """8 steps (4 per epoch, batches of 8 source + 8 target split 2+2 per device): measured gaps ~1e-8."""
     assert gaps["devices"] == 4 and gaps["dann_moved"] > 1e-3
     assert gaps["dann_params"] < 1e-5 and gaps["dann_losses"] < 1e-5, gaps
+    assert gaps["predict_rows"] == 30 and gaps["predict_classes"] == 0 and gaps["predict_features"] < 1e-5, gaps
 
 
 def test_dcgan_on_4_devices_equals_1_device(gaps):
-    """4 iterations of batch 16 (4 per device); BatchNorm statistics over the global batch, so they agree too."""
+    """4 iterations of batch 16 (4 per device) in the loop; BatchNorm statistics are over the global batch, so they agree."""
     assert gaps["gan_steps"] == 4
     assert gaps["gan_params"] < 1e-5 and gaps["gan_batch_stats"] < 1e-5 and gaps["gan_losses"] < 1e-5, gaps
 
