@@ -62,6 +62,13 @@ def compile_step(train_step: TrainStep, mesh: Mesh, key_offset: int = 0) -> Call
     return jax.jit(step, donate_argnums=0, in_shardings=(same, same, parallel.split(mesh), same), out_shardings=(same, same))
 
 
+def empty_tally(train_step: TrainStep, state: Any, batch: Any, key: jax.Array, mesh: Mesh) -> dict:
+    """Zero sums shaped like train_step's metrics and no divergence seen (-1), on every device of `mesh`."""
+    metrics = jax.eval_shape(train_step, state, batch, key)[1]
+    zeros = jax.tree.map(lambda m: jnp.zeros(m.shape, m.dtype), metrics)
+    return parallel.put_replicated({"sums": zeros, "diverged": jnp.array(-1, jnp.int32)}, mesh)
+
+
 def read_history(path: str | Path, last_step: int | None = None) -> History:
     """The records of a history.jsonl (none if it is missing), up to `last_step` if given."""
     path = Path(path)
@@ -122,26 +129,24 @@ def fit(state: Any, train_step: TrainStep, batches: Callable[[int], Iterable], s
             with (out / "history.jsonl").open("a") as f:
                 f.write(json.dumps(row) + "\n")
 
-    for epoch in range(done // per_epoch, settings.epochs):
-        start = n
-        epoch_sums.clear()
-        for batch in itertools.islice(batches(epoch), n - epoch * per_epoch, per_epoch):
-            batch = parallel.put_batch(batch, mesh)
-            if zeros is None:
-                metrics = jax.eval_shape(train_step, state, batch, settings.key)[1]
-                zeros = tally = parallel.put_replicated({"sums": jax.tree.map(lambda m: jnp.zeros(m.shape, m.dtype), metrics),
-                                                         "diverged": jnp.array(-1, jnp.int32)}, mesh)
-            state, tally = step(state, tally, batch, key)
-            n += 1
-            bar.update()
-            if settings.log_every and n % settings.log_every == 0:
-                record({"step": n, **fetch()})
-        if n == start:
-            raise JaxdlError(f"epoch {epoch + 1} yielded no batch")
-        fetch()
-        row = {"epoch": epoch + 1, "step": n, **{k: v / (n - start) for k, v in epoch_sums.items()}}
-        record({**row, **(evaluate(state, epoch + 1) if evaluate else {})})
-        if mngr:
-            checkpoint.save(mngr, n, state)
-    bar.close()
+    with bar:  # closed on TrainingDiverged too
+        for epoch in range(done // per_epoch, settings.epochs):
+            start = n
+            epoch_sums.clear()
+            for batch in itertools.islice(batches(epoch), n - epoch * per_epoch, per_epoch):
+                batch = parallel.put_batch(batch, mesh)
+                if zeros is None:
+                    zeros = tally = empty_tally(train_step, state, batch, settings.key, mesh)
+                state, tally = step(state, tally, batch, key)
+                n += 1
+                bar.update()
+                if settings.log_every and n % settings.log_every == 0:
+                    record({"step": n, **fetch()})
+            if n == start:
+                raise JaxdlError(f"epoch {epoch + 1} yielded no batch")
+            fetch()
+            row = {"epoch": epoch + 1, "step": n, **{k: v / (n - start) for k, v in epoch_sums.items()}}
+            record({**row, **(evaluate(state, epoch + 1) if evaluate else {})})
+            if mngr:
+                checkpoint.save(mngr, n, state)
     return state, history
