@@ -19,12 +19,12 @@ from jaxdl.gan.train import fit as fit_gan
 RNG = np.random.default_rng(0)
 IMAGES, LABELS = RNG.uniform(-1, 1, (64, 32, 32, 1)).astype(np.float32), RNG.integers(0, 10, 64)
 COLOUR = (np.repeat(IMAGES[:32], 3, -1), LABELS[:32])
-DIGITS = load("digits", 32)
 GAN = {"nz": 16, "ngf": 8, "ndf": 8, "batch_size": 32, "eval_samples": 0, "log_every": 1}
 
 
 def gan(out, epochs, conditional=False):
-    data = GanData(DIGITS.train[:64], DIGITS.train_labels[:64], DIGITS.held_out[:64], DIGITS.held_out_labels[:64], 10)
+    digits = load("digits", 32)
+    data = GanData(digits.train[:64], digits.train_labels[:64], digits.held_out[:64], digits.held_out_labels[:64], 10)
     fit_gan(GanConfig(epochs=epochs, conditional=conditional, out=str(out), **GAN), data, progress=False)
 
 
