@@ -22,7 +22,7 @@ def digits():
 def test_digits_cnn_predicts_most_test_digits(digits):
     model, variables, x_test, y_test = digits
     accuracy = float((np.asarray(model.apply(variables, x_test)).argmax(1) == y_test).mean())
-    assert accuracy >= 0.95, accuracy  # measured 96.4 %
+    assert accuracy >= 0.95, accuracy  # measured 97.8 % ((seed, epoch) batch order; 96.4 % with the former one stream)
 
 
 def test_batched_saliency_is_each_image_own_gradient(digits):

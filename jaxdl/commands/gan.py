@@ -2,10 +2,13 @@
 
 import argparse
 
+import jax
+
 from jaxdl.gan.losses import GENERATOR_LOSSES
 from jaxdl.gan.train import GanConfig, fit
 from jaxdl.options import add_fields, from_args
 from jaxdl.report import markdown_table
+from jaxdl.training import epoch_records
 
 HELP = {
     "data": "digits (embedded sklearn digits), mnist, fashion_mnist, celeba, a folder of images, or a data-source spec "
@@ -16,17 +19,19 @@ HELP = {
     "image_size": "default 32 for digit sets, 64 for image folders",
     "lr": "Adam learning rate",
     "beta1": "Adam beta1",
-    "eval_samples": "samples scored per epoch (Frechet distance, accuracy, coverage)",
+    "eval_samples": "samples scored per epoch (Frechet distance, accuracy, coverage); 0: no scoring",
     "scorer_epochs": "epochs of the scoring classifier (trained once, cached)",
     "out": "output folder; an existing run there is resumed",
+    "log_every": "a step record (mean losses) in history.jsonl every N iterations; 0: per epoch only",
 }
 
 
 def _gan(args: argparse.Namespace) -> None:
     """Run the configured training and print the per-epoch quality table."""
+    if args.distributed:
+        jax.distributed.initialize()
     config = from_args(GanConfig, args)
-    history = fit(config)
-    print(markdown_table(history["epochs"]), end="")
+    print(markdown_table(epoch_records(fit(config)[1])), end="")
     print(f"outputs in {config.out}")
 
 
@@ -35,4 +40,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)",
                                    epilog="example: jaxdl gan --data mnist --conditional --epochs 10 --out runs/cdcgan")
     add_fields(parser, GanConfig, HELP, {"loss": sorted(GENERATOR_LOSSES), "image_size": (32, 64)})
+    parser.add_argument("--distributed", action="store_true", help="one process of a multi-host run: call "
+                        "jax.distributed.initialize() first (Slurm, TPU slice or JAX_COORDINATOR_ADDRESS...)")
     parser.set_defaults(func=_gan)

@@ -1,13 +1,13 @@
-"""The DANN training loop: shuffled source/target batches, per-epoch Orbax checkpoints with resume, evaluation."""
+"""DANN training on jaxdl.training's loop (shuffled source batches, target batches drawn alongside) and evaluation."""
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import jax
 import numpy as np
-from tqdm.auto import tqdm
+from jax.sharding import Mesh
 
-from jaxdl import checkpoint
+from jaxdl import parallel, training
 from jaxdl.dann.step import State, init_state, make_train_step, optimizer
 from jaxdl.features import padded_batches
 from jaxdl.models.dann import DANN
@@ -27,50 +27,42 @@ def epoch_batches(seed: int, epoch: int, n_source: int, n_target: int, batch_siz
 
 
 def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_size: int = 64, seed: int = 0,
-        mu0: float = 0.01, lam_max: float = 1.0, init: str = "torch",
-        ckpt_dir: str | Path | None = None) -> tuple[State, list[dict]]:
-    """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch metrics).
+        mu0: float = 0.01, lam_max: float = 1.0, init: str = "torch", ckpt_dir: str | Path | None = None,
+        progress: bool = True, mesh: Mesh | None = None) -> tuple[State, list[dict]]:
+    """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch records).
 
-    `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state and
-    history are saved after every epoch and an interrupted run resumes there.
+    `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state is
+    saved after every epoch (history in ckpt_dir/history.jsonl) and an interrupted run resumes there (jaxdl.training).
     """
     steps_per_epoch = max(len(source[0]) // batch_size, 1)
     model, tx = DANN(init_scheme=init), optimizer(mu0, epochs * steps_per_epoch)
     train_step = make_train_step(model, tx, method, epochs * steps_per_epoch, lam_max)
-    state, history, first = init_state(model, tx, jax.random.key(seed)), [], 0
-    mngr = checkpoint.manager(ckpt_dir) if ckpt_dir else None
-    if mngr:
-        state, done = checkpoint.restore_latest(mngr, state)
-        if done is not None:
-            first, history = done, json.loads((Path(ckpt_dir) / "history.json").read_text())[:done]
-    for epoch in range(first, epochs):
-        batches = epoch_batches(seed, epoch, len(source[0]), len(target[0]), batch_size)
-        sums: dict[str, float] = {}
-        for i, (s, t) in enumerate(tqdm(batches, desc=f"{method} epoch {epoch + 1}/{epochs}", leave=False, mininterval=1.0)):
-            key = jax.random.fold_in(jax.random.key(seed), epoch * steps_per_epoch + i)
-            state, metrics = train_step(state, (source[0][s], source[1][s]), (target[0][t], target[1][t]), key)
-            sums = {k: sums.get(k, 0.0) + float(v) for k, v in metrics.items()}
-        history.append({"epoch": epoch + 1, **{k: v / steps_per_epoch for k, v in sums.items()}})
-        if mngr:
-            checkpoint.save(mngr, epoch + 1, state)
-            (Path(ckpt_dir) / "history.json").write_text(json.dumps(history))
-    return state, history
+
+    def batches(epoch: int) -> Iterator[tuple[Arrays, Arrays]]:
+        for s, t in epoch_batches(seed, epoch, len(source[0]), len(target[0]), batch_size):
+            yield (source[0][s], source[1][s]), (target[0][t], target[1][t])
+
+    settings = training.Settings(epochs, steps_per_epoch, jax.random.key(seed), out=ckpt_dir, progress=progress, desc=method)
+    return training.fit(init_state(model, tx, jax.random.key(seed)), train_step, batches, settings, mesh=mesh)
 
 
 @jax.jit
-def _forward(params, x):
+def _forward(params: dict, x: jax.Array) -> tuple[jax.Array, jax.Array]:
     """(class logits, features) of a batch: the domain branch is not evaluated at test time."""
     logits, _, features = DANN().apply({"params": params}, x, 0.0)
     return logits, features
 
 
-def predict(params, images: np.ndarray, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted classes, features N,1200) of all images, in batches (the last one padded: one compilation)."""
-    outputs = [(rows, _forward(params, batch)) for rows, batch in padded_batches(images, min(batch_size, len(images)))]
+def predict(params: dict, images: np.ndarray, batch_size: int = 500, mesh: Mesh | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(predicted classes, features N,1200) of all images, in batches split over the mesh (default: all devices); the
+    last batch is padded (one compilation)."""
+    mesh = mesh or parallel.data_mesh()
+    size = -(-min(batch_size, len(images)) // mesh.size) * mesh.size  # a multiple of the device count
+    outputs = [(rows, parallel.split_apply(_forward, params, batch, mesh)) for rows, batch in padded_batches(images, size)]
     classes = np.concatenate([np.asarray(logits.argmax(-1))[: rows.stop - rows.start] for rows, (logits, _) in outputs])
     return classes, np.concatenate([np.asarray(features)[: rows.stop - rows.start] for rows, (_, features) in outputs])
 
 
-def accuracy(params, data: Arrays) -> float:
+def accuracy(params: dict, data: Arrays, mesh: Mesh | None = None) -> float:
     """Fraction of `data` (images, labels) classified correctly."""
-    return float((predict(params, data[0])[0] == data[1]).mean())
+    return float((predict(params, data[0], mesh=mesh)[0] == data[1]).mean())
