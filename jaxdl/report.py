@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """A table cell: floats to 4 significant digits, large ints with thousands separators."""
     if isinstance(value, float):
         return f"{value:.4g}"

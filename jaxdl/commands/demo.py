@@ -85,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `demo`."""
-    parser = subparsers.add_parser("demo", help="a two-minute tour on embedded real data (transfer learning on digits)")
+    parser = subparsers.add_parser("demo", help="a two-minute tour on embedded real data (transfer learning on digits)",
+                                   epilog="example: jaxdl demo --out runs/demo   (every practical: jaxdl run all --quick)")
     parser.add_argument("--out", type=Path, default=Path("runs/demo"), help="output folder (default runs/demo)")
     parser.set_defaults(func=run)

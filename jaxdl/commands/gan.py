@@ -16,10 +16,13 @@ def _gan(args: argparse.Namespace) -> None:
     print(f"outputs in {config.out}")
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `gan`."""
     default = GanConfig()
-    parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)")
+    parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)",
+                                   epilog="examples:\n  jaxdl gan --conditional --epochs 20 --out runs/cdcgan_digits   # embedded digits\n"
+                                   "  jaxdl gan --data mnist --root ../shared/data/mnist --conditional --epochs 33 --out runs/gan_mnist",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=default.data,
                         help="digits (embedded sklearn digits), mnist, fashion_mnist, celeba, or a folder of images")
     parser.add_argument("--root", default=None, help="folder of the IDX files or of CelebA's images")

@@ -25,7 +25,7 @@ real.toml, for instance:
 Settings and their defaults: jaxdl/run/settings.py."""
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `run`."""
     parser = subparsers.add_parser("run", help="run every practical (or some) and write one report (md + html)",
                                    epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)

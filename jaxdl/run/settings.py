@@ -14,8 +14,9 @@ The defaults use only embedded data (scikit-learn digits, scikit-image photos); 
 """
 
 import copy
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from jaxdl.errors import JaxdlError
 
