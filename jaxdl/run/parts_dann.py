@@ -18,7 +18,8 @@ def dann_part(settings: dict, folder: Path, progress: bool) -> Result:
     """Train each method; the accuracy table (source and target test) and the per-epoch losses."""
     seed = settings["seed"]
     (src_train, src_test), (tgt_train, tgt_test) = prepare(settings["source"], settings["target"],
-                                                           photos=settings["photos"] or None, seed=seed)
+                                                           photos=settings["photos"] or None, seed=seed,
+                                                           source_eval_fraction=settings["source_eval_fraction"])
     rows, curves = [], {}
     for method in settings["methods"]:
         state, history = fit(method, src_train, tgt_train, epochs=settings["epochs"], batch_size=settings["batch_size"],

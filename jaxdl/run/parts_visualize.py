@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxdl.errors import DataError
 from jaxdl.figures import image_grid, panels, save_gif
 from jaxdl.keys import prng_key
 from jaxdl.run.locate import real_weights
@@ -30,6 +31,8 @@ def subject_and_inputs(settings: dict) -> tuple[Subject, Inputs]:
     if settings["arch"] == "digits":
         _, x_test, _, y_test = digit_splits(settings["seed"])
         return digits_subject(settings["seed"]), Inputs(x_test[:count], y_test[:count], tuple(f"digit {i}" for i in range(count)))
+    if not settings["inputs"]:
+        raise DataError(f"visualize.inputs: image files or an .npz are needed with arch {settings['arch']!r}")
     weights = settings["weights"]
     if weights == "imagenet":
         weights = str(real_weights(settings["arch"]) or "imagenet")

@@ -33,9 +33,10 @@ class Outcome:
 
     name: str
     status: str
-    seconds: float
+    seconds: float  # wall time
     result: Result
     error: str = ""
+    cpu_seconds: float = 0.0  # CPU time of this process (all threads): on an idle machine the wall time is at most about this
 
 
 Part = Callable[[dict, Path, bool], Result]
@@ -55,13 +56,14 @@ def read_marker(folder: Path, key: str) -> Outcome | None:
     if saved.get("key") != key:
         return None
     result = Result([tuple(t) for t in saved["tables"]], [tuple(f) for f in saved["figures"]], saved["notes"])
-    return Outcome(folder.name, "reused", saved["seconds"], result)
+    return Outcome(folder.name, "reused", saved["seconds"], result, cpu_seconds=saved["cpu_seconds"])
 
 
 def write_marker(folder: Path, key: str, outcome: Outcome) -> None:
     """Record a finished part atomically (written aside, then renamed), so a crash never leaves half a marker."""
     tmp = folder / (MARKER + ".tmp")
-    tmp.write_text(json.dumps({"key": key, "seconds": outcome.seconds, **asdict(outcome.result)}, default=str))
+    tmp.write_text(json.dumps({"key": key, "seconds": outcome.seconds, "cpu_seconds": outcome.cpu_seconds,
+                               **asdict(outcome.result)}, default=str))
     tmp.replace(folder / MARKER)
 
 
@@ -83,16 +85,16 @@ def run_part(name: str, part: Part, settings: dict, out: Path, progress: bool = 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).unlink(missing_ok=True)
     print(f"== {name}", flush=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         result = part(settings, folder, progress)
     except Exception as err:  # noqa: BLE001 -- a failing part is reported and the others still run
-        outcome = Outcome(name, "failed", time.perf_counter() - start, Result(), one_line(err))
+        outcome = Outcome(name, "failed", time.perf_counter() - start, Result(), one_line(err), time.process_time() - cpu)
         print(f"== {name} failed: {outcome.error}", flush=True)
         return outcome
-    outcome = Outcome(name, "ran", time.perf_counter() - start, result)
+    outcome = Outcome(name, "ran", time.perf_counter() - start, result, cpu_seconds=time.process_time() - cpu)
     write_marker(folder, key, outcome)
-    print(f"== {name}: {outcome.seconds:.1f}s", flush=True)
+    print(f"== {name}: {outcome.seconds:.1f}s ({outcome.cpu_seconds:.1f}s of CPU)", flush=True)
     return outcome
 
 
