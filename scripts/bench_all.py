@@ -42,7 +42,8 @@ def row(case: str, reference: str, unit: str, ours: float, theirs: float, ratio:
 
 def features(rows: list[dict]) -> list[dict]:
     """bench_features: images/s of feature extraction against torchvision."""
-    return [row(f"features {r['arch']}:{r['layer']} batch {r['batch']} XLA {r['XLA_FLAGS'][-30:]}", "torchvision", "img/s",
+    return [row(f"features {r['arch']}:{r['layer']} batch {r['batch']}, "
+                f"{'YNNPACK convolutions' if 'ynn' in r['XLA_FLAGS'] else 'XLA defaults'}", "torchvision", "img/s",
                 r["jaxdl img/s"], r["torch img/s"], jaxdl_mb=r["jaxdl peak RSS MB"]) for r in rows]
 
 

@@ -7,7 +7,7 @@ from jaxdl.run.parts import PARTS, expected_seconds, run_selected
 from jaxdl.run.settings import load_settings
 
 EXAMPLE = """examples:
-  jaxdl run all --quick                          # the embedded data, a few minutes: runs/all/report.html
+  jaxdl run all --quick                          # the embedded data, a few minutes: runs/quick/report.html
   jaxdl run dann gan --set dann.epochs=10        # two parts, one setting changed
   jaxdl run all --config real.toml --out runs/real   # real data and weights named in a TOML file
 
