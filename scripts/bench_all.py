@@ -124,11 +124,19 @@ def run_script(name: str, arguments: list[str], log: Path) -> tuple[int, float, 
     return process.returncode, time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
+def write_summary(rows: list[dict], notes: list[str], out: Path) -> Path:
+    """OUT/bench_all.{md,csv}, the notes (skipped and failed scripts) under the Markdown table."""
+    md, _ = write_table(rows, out / "bench_all")
+    md.write_text(md.read_text() + "".join(f"\n- {note}" for note in notes) + ("\n" if notes else ""))
+    return md
+
+
 def main() -> None:
-    """Run the scripts, gather their rows, write OUT/bench_all.{md,csv}."""
+    """Run the scripts (or, with --no-run, read what they wrote before), gather their rows, write OUT/bench_all.{md,csv}."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHES), help="run only these scripts")
     parser.add_argument("--out", type=Path, default=Path("runs/bench_all"), help="folder of every table and log")
+    parser.add_argument("--no-run", dest="run", action="store_false", help="only summarise the tables already under --out")
     args = parser.parse_args()
     unknown = {p.name for p in SCRIPTS.glob("bench_*.py")} - set(BENCHES) - HELPERS - {"bench_all.py"}
     if unknown:
@@ -142,16 +150,21 @@ def main() -> None:
         if not arguments:
             notes.append(f"{name}: skipped, its data (../shared or a feature cache) are not here")
             continue
-        print(f"== {name} {' '.join(arguments)}", flush=True)
-        code, seconds, peak = run_script(name, arguments, out / "log.txt")
-        if code != 0:
-            notes.append(f"{name}: failed (exit {code}), see {out / 'log.txt'}")
+        extra = {}
+        if args.run:
+            print(f"== {name} {' '.join(arguments)}", flush=True)
+            code, seconds, peak = run_script(name, arguments, out / "log.txt")
+            if code != 0:
+                notes.append(f"{name}: failed (exit {code}), see {out / 'log.txt'}")
+                continue
+            extra = {"script peak RSS MB": round(peak), "script s": round(seconds)}
+        elif not (out / table).is_file():
+            notes.append(f"{name}: not run")
             continue
         with (out / table).open() as handle:
-            found = summarise(list(csv.DictReader(handle)))
-        rows += [{**r, "script": name, "script peak RSS MB": round(peak), "script s": round(seconds)} for r in found]
-    md, _ = write_table(rows, args.out / "bench_all")
-    md.write_text(md.read_text() + "".join(f"\n- {note}" for note in notes) + ("\n" if notes else ""))
+            rows += [{**r, "script": name, **extra} for r in summarise(list(csv.DictReader(handle)))]
+        write_summary(rows, notes, args.out)  # after every script: an interrupted run keeps what it measured
+    md = write_summary(rows, notes, args.out)
     print(markdown_table(rows), end="")
     print("\n".join(notes))
     print(f"written: {md} (+ .csv)")

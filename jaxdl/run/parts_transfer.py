@@ -84,6 +84,6 @@ def transfer_part(settings: dict, folder: Path, progress: bool) -> Result:
     accuracy_vs_c(rows, folder / "accuracy_vs_C.png", f"{settings['data']}: {arch}")
     result.figures.append(("test accuracy against C per layer", "accuracy_vs_C.png"))
     result.tables.append(("network comparison (best C per network)", network_comparison(splits, settings, folder, progress)))
-    head = head_sweep(by_layer.__getitem__, layers[-1:], splits[1], splits[3], settings["head"], settings["seed"])
+    head = head_sweep(by_layer.__getitem__, layers[-1:], splits[1], splits[3], settings["head"], settings["seed"], progress)
     result.tables.append((f"neural head ({settings['head']}, early stopping on part of the training split)", head))
     return result

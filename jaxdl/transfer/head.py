@@ -152,12 +152,12 @@ def accuracy(trained: Trained, features: np.ndarray, labels: np.ndarray) -> floa
 
 
 def head_sweep(features_for: Callable[[str], tuple[np.ndarray, np.ndarray]], layers: Sequence[str], train_labels: np.ndarray,
-               test_labels: np.ndarray, kind: str, seed: int = 0) -> list[dict]:
+               test_labels: np.ndarray, kind: str, seed: int = 0, progress: bool = True) -> list[dict]:
     """layer_sweep's table with a neural head instead of the SVM: rows {layer, head, epochs, val_acc, test_acc}."""
     rows = []
     for layer in layers:
         train, test = features_for(layer)
-        trained = train_head(train, train_labels, kind, seed=seed)
+        trained = train_head(train, train_labels, kind, seed=seed, progress=progress)
         best = trained.history[trained.best_epoch - 1]
         rows.append({"layer": layer, "head": kind, "best_epoch": trained.best_epoch, "val_acc": best["val_acc"],
                      "test_acc": accuracy(trained, test, test_labels)})
