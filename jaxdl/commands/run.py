@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.quick, args.config, tuple(args.assignments))
     out = args.out or Path("runs/quick" if args.quick else "runs/all")
     minutes = expected_seconds(names, args.quick) / 60
-    print(f"jaxdl run {' '.join(names)}{' --quick' if args.quick else ''}: about {minutes:.0f} min from nothing on a "
-          f"2-core CPU (finished parts are skipped); report in {out}", flush=True)
+    print(f"jaxdl run {' '.join(names)}{' --quick' if args.quick else ''}: about {minutes:.0f} min from nothing on an idle "
+          f"2-core CPU (longer under load; finished parts are skipped); report in {out}", flush=True)
     outcomes, page = run_selected(names, settings, out, args.quick, getattr(args, "progress", True), args.force)
     failed = [o for o in outcomes if o.status == "failed"]
     for o in failed:

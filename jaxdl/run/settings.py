@@ -41,9 +41,11 @@ QUICK: dict[str, dict] = {
     "dann": {"methods": ["source-only", "dann"], "epochs": 15},  # tests/test_dann_embedded.py's budget, one seed
     "gan": {"conditional": [True]},  # tests/test_gan_quality.py's cDCGAN: >= 0.9 conditional accuracy at 440 iterations
 }
-# Measured wall time (s) of each part on the 2-core CPU this was written on, to announce a run's length.
-EXPECTED_SECONDS = {"quick": {"transfer": 90, "visualize": 60, "dann": 60, "gan": 90},
-                    "full": {"transfer": 600, "visualize": 300, "dann": 900, "gan": 1200}}
+# Seconds each part takes from nothing on an idle 2-core CPU, to announce a run's length. Quick: the CPU time each
+# part used in one measured run (load ~20: wall 32 min; an idle machine takes at most about its CPU time). Full:
+# scaled from the quick run by data, epochs, methods and networks (not measured).
+EXPECTED_SECONDS = {"quick": {"transfer": 30, "visualize": 30, "dann": 75, "gan": 275},
+                    "full": {"transfer": 120, "visualize": 60, "dann": 220, "gan": 550}}
 
 
 def merged(base: dict, overrides: dict, where: str) -> dict:
