@@ -70,14 +70,14 @@ def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np
     return np.sort(fit), np.sort(val)
 
 
-def make_steps(model: Head, tx: optax.GradientTransformation, batch_size: int):
+def make_steps(model: Head, tx: optax.GradientTransformation, batch_size: int) -> tuple[Callable, Callable]:
     """(train_epoch, evaluate), jitted: train_epoch(state, x, y, key) -> (state, mean loss) runs one shuffled
     pass of full batches (a scan of the train step); evaluate(params, x, y) -> (loss, accuracy)."""
 
     def train_step(state: State, batch: tuple[jax.Array, jax.Array, jax.Array]):
         x, y, key = batch
 
-        def loss_fn(params):
+        def loss_fn(params: dict) -> jax.Array:
             logits = model.apply({"params": params}, x, train=True, rngs={"dropout": key})
             return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
 
