@@ -1,6 +1,6 @@
 """Every benchmark of scripts/bench_*.py in quick mode, summed up in one table: case, jaxdl, reference, ratio, memory.
 
-    nice -n 10 python scripts/bench_all.py --out runs/bench_all      # ~10-20 min on a 2-core CPU
+    nice -n 10 python scripts/bench_all.py --out runs/bench_all      # tens of minutes on a 2-core CPU
 
 Each script runs in its own process with small settings (QUICK below) and writes its own table; this script
 reads those back and writes OUT/bench_all.{md,csv}: one row per measured case with jaxdl's rate, the
