@@ -14,7 +14,7 @@ venv: $(PY)
 
 demo: $(PY)
 	$(PY) -m pip install -q -e .
-	$(PY) -m jaxdl.cli demo --out runs/demo
+	$(PY) -m jaxdl.cli run all --quick --out runs/demo
 
 test: $(PY)
 	$(PY) -m pip install -q -e '.[test]'

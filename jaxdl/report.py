@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 
@@ -35,3 +36,13 @@ def write_table(rows: Sequence[dict], path: str | Path) -> tuple[Path, Path]:
         writer.writeheader()
         writer.writerows(rows)
     return md, csv_path
+
+
+def html_table(rows: Sequence[dict]) -> str:
+    """The same table as `markdown_table`, as an HTML <table> (cells escaped)."""
+    if not rows:
+        return "<p>(no rows)</p>\n"
+    columns = list(rows[0])
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(row.get(c, '')))}</td>" for c in columns) + "</tr>\n" for row in rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"

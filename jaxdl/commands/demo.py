@@ -21,25 +21,15 @@ from jaxdl.data.imagenet import preprocess
 from jaxdl.features import extract
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
+from jaxdl.run.locate import real_weights
 from jaxdl.summary import layer_table
 from jaxdl.transfer.svm import layer_sweep, svm_sweep
 
 SIZE = 64  # digits are upsampled from 8x8 to SIZE x SIZE
 LAYERS = ("fire3", "fire6", "fire9")
 CS = (0.1, 1.0, 10.0)
-REAL_WEIGHTS = Path("weights") / "squeezenet1_0-imagenet-dc.safetensors"
 
 Step = Callable[[argparse.Namespace, dict], None]
-
-
-def shared_dirs() -> list[Path]:
-    """Where the course's shared data may be: next to the repository (CI layout) or next to the working directory."""
-    return [Path(__file__).resolve().parents[2].parent / "shared", Path.cwd().resolve().parent / "shared"]
-
-
-def real_weights() -> Path | None:
-    """The real squeezenet1_0 ImageNet weights file if one of the shared folders has it."""
-    return next((d / REAL_WEIGHTS for d in shared_dirs() if (d / REAL_WEIGHTS).is_file()), None)
 
 
 def digits_step(args: argparse.Namespace, state: dict) -> None:
@@ -95,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `demo`."""
-    parser = subparsers.add_parser("demo", help="a two-minute tour on embedded real data (transfer learning on digits)")
+    parser = subparsers.add_parser("demo", help="a two-minute tour on embedded real data (transfer learning on digits)",
+                                   epilog="example: jaxdl demo --out runs/demo   (every practical: jaxdl run all --quick)")
     parser.add_argument("--out", type=Path, default=Path("runs/demo"), help="output folder (default runs/demo)")
     parser.set_defaults(func=run)

@@ -38,7 +38,9 @@ def _gan(args: argparse.Namespace) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `gan`."""
     parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)",
-                                   epilog="example: jaxdl gan --data mnist --conditional --epochs 10 --out runs/cdcgan")
+                                   epilog="examples:\n  jaxdl gan --conditional --epochs 20 --out runs/cdcgan_digits   # embedded digits\n"
+                                   "  jaxdl gan --data mnist --root ../shared/data/mnist --conditional --epochs 33 --out runs/gan_mnist",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     add_fields(parser, GanConfig, HELP, {"loss": sorted(GENERATOR_LOSSES), "image_size": (32, 64)})
     parser.add_argument("--distributed", action="store_true", help="one process of a multi-host run: call "
                         "jax.distributed.initialize() first (Slurm, TPU slice or JAX_COORDINATOR_ADDRESS...)")

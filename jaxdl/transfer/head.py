@@ -70,14 +70,14 @@ def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np
     return np.sort(fit), np.sort(val)
 
 
-def make_steps(model: Head, tx: optax.GradientTransformation, batch_size: int):
+def make_steps(model: Head, tx: optax.GradientTransformation, batch_size: int) -> tuple[Callable, Callable]:
     """(train_epoch, evaluate), jitted: train_epoch(state, x, y, key) -> (state, mean loss) runs one shuffled
     pass of full batches (a scan of the train step); evaluate(params, x, y) -> (loss, accuracy)."""
 
     def train_step(state: State, batch: tuple[jax.Array, jax.Array, jax.Array]):
         x, y, key = batch
 
-        def loss_fn(params):
+        def loss_fn(params: dict) -> jax.Array:
             logits = model.apply({"params": params}, x, train=True, rngs={"dropout": key})
             return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
 
@@ -152,12 +152,12 @@ def accuracy(trained: Trained, features: np.ndarray, labels: np.ndarray) -> floa
 
 
 def head_sweep(features_for: Callable[[str], tuple[np.ndarray, np.ndarray]], layers: Sequence[str], train_labels: np.ndarray,
-               test_labels: np.ndarray, kind: str, seed: int = 0) -> list[dict]:
+               test_labels: np.ndarray, kind: str, seed: int = 0, progress: bool = True) -> list[dict]:
     """layer_sweep's table with a neural head instead of the SVM: rows {layer, head, epochs, val_acc, test_acc}."""
     rows = []
     for layer in layers:
         train, test = features_for(layer)
-        trained = train_head(train, train_labels, kind, seed=seed)
+        trained = train_head(train, train_labels, kind, seed=seed, progress=progress)
         best = trained.history[trained.best_epoch - 1]
         rows.append({"layer": layer, "head": kind, "best_epoch": trained.best_epoch, "val_acc": best["val_acc"],
                      "test_acc": accuracy(trained, test, test_labels)})
