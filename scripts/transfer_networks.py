@@ -9,12 +9,16 @@ torchvision's) and otherwise with a seeded random init: the "weights" column say
 features are the honest floor of transfer learning. Features: the course's layer per family (VGG/AlexNet
 relu7, ResNet avgpool, SqueezeNet fire9), spatially averaged, L2-normalised, LinearSVC over the C grid;
 the table gives C=1 (the course's setting) and the best C. Extraction time includes compilation.
-Rows are written after each network to OUT/networks.{md,csv}.
+Rows are written after each network to OUT/networks.{md,csv}. `--full ARCH,...` runs those networks on all
+images whatever `--per-class` says (e.g. the one with real weights). `--probe N` only times each network's
+extraction per image (N images, after a compiling pass) to choose an affordable `--per-class`.
 """
 
 import argparse
 import time
 from pathlib import Path
+
+import numpy as np
 
 from jaxdl import models
 from jaxdl.commands.transfer import csv_list
@@ -52,6 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--archs", type=csv_list(str), default=list(ARCHS), help="comma-separated networks (default: the course's 8)")
     parser.add_argument("--weights", type=weights_option, action="append", default=[], metavar="ARCH=PATH", help="real weights for ARCH")
     parser.add_argument("--per-class", type=csv_list(int), metavar="TRAIN,TEST", help="only the first TRAIN / TEST images per class")
+    parser.add_argument("--full", type=csv_list(str), default=[], metavar="ARCHS", help="networks that use every image despite --per-class")
+    parser.add_argument("--probe", type=int, metavar="N", help="only time each network's extraction on N images (after a compiling pass)")
     parser.add_argument("--size", type=int, default=224, help="images resized to SIZE x SIZE (default 224)")
     parser.add_argument("--C", type=csv_list(float), default=list(COURSE_CS), help="SVM C grid (default the course's)")
     parser.add_argument("--batch-size", type=int, default=32)
@@ -89,17 +95,35 @@ def network_row(arch: str, weights: str, splits: dict, args: argparse.Namespace)
     }
 
 
+def probe_row(arch: str, images: np.ndarray, batch_size: int) -> dict:
+    """Seconds per image of `arch`'s feature extraction on `images`, timed on a second pass (the first compiles)."""
+    model = models.create(arch)
+    variables = variables_for(model, arch, "random")
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        extract(model, variables, images, layer_of(arch), batch_size, progress=False, pool="avg")
+        times.append(time.perf_counter() - start)
+    return {"network": arch, "first pass s (compiles)": round(times[0], 1), "ms / image": round(1000 * times[1] / len(images), 1)}
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     use_fast_cpu_convolutions()  # the CLI's XLA settings
     weights = dict(args.weights)
-    splits, prepared = scene15.load(args.root, size=args.size)
+    full, prepared = scene15.load(args.root, size=args.size)
+    if args.probe:
+        images = scene15.first_per_class(full["train"], -(-args.probe // len(prepared.classes)))[0][: args.probe]
+        rows = [probe_row(arch, images, args.batch_size) for arch in args.archs]
+        print(markdown_table(rows), end="")
+        return rows
+    splits = full
     if args.per_class:
-        splits = {split: scene15.first_per_class(splits[split], n) for split, n in zip(("train", "test"), args.per_class)}
+        splits = {split: scene15.first_per_class(full[split], n) for split, n in zip(("train", "test"), args.per_class)}
     print(f"{len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images, {args.size}x{args.size}")
     rows = []
     for arch in args.archs:
-        rows.append(network_row(arch, weights.get(arch, "random"), splits, args))
+        rows.append(network_row(arch, weights.get(arch, "random"), full if arch in args.full else splits, args))
         print(markdown_table(rows[-1:]), end="", flush=True)
         write_table(rows, args.out / "networks")
     print(markdown_table(rows), end="")
