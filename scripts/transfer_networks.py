@@ -23,6 +23,7 @@ import numpy as np
 from jaxdl import models
 from jaxdl.commands.transfer import csv_list
 from jaxdl.data import scene15
+from jaxdl.data.imagenet import Preprocessed
 from jaxdl.features import extract
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
@@ -57,6 +58,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--weights", type=weights_option, action="append", default=[], metavar="ARCH=PATH", help="real weights for ARCH")
     parser.add_argument("--per-class", type=csv_list(int), metavar="TRAIN,TEST", help="only the first TRAIN / TEST images per class")
     parser.add_argument("--full", type=csv_list(str), default=[], metavar="ARCHS", help="networks that use every image despite --per-class")
+    parser.add_argument("--cached", type=weights_option, action="append", default=[], metavar="ARCH=DIR",
+                        help="read ARCH's features from DIR/LAYER-{train,test}.npy (jaxdl transfer's cache, all images) instead of extracting")
     parser.add_argument("--probe", type=int, metavar="N", help="only time each network's extraction on N images (after a compiling pass)")
     parser.add_argument("--size", type=int, default=224, help="images resized to SIZE x SIZE (default 224)")
     parser.add_argument("--C", type=csv_list(float), default=list(COURSE_CS), help="SVM C grid (default the course's)")
@@ -70,12 +73,18 @@ def layer_of(arch: str) -> str:
     return next(layer for family, layer in LAYER.items() if arch.startswith(family))
 
 
-def network_row(arch: str, weights: str, splits: dict, args: argparse.Namespace) -> dict:
-    """Extract `arch`'s features of both splits, sweep C; one table row."""
+def network_row(arch: str, weights: str, splits: dict, args: argparse.Namespace, cached: str | None = None) -> dict:
+    """Extract `arch`'s features of both splits (or read them from the `cached` folder), sweep C; one table row."""
     model, layer = models.create(arch), layer_of(arch)
-    variables = variables_for(model, arch, weights)
     start = time.perf_counter()
-    feats = {s: extract(model, variables, images, layer, args.batch_size, progress=False, pool="avg") for s, (images, _) in splits.items()}
+    if cached:
+        feats = {s: np.load(Path(cached) / f"{layer}-{s}.npy") for s in splits}
+    else:
+        variables = variables_for(model, arch, weights)
+        train, test = splits["train"][0], splits["test"][0]  # one extraction (one compilation) for both splits
+        both = Preprocessed([part.images[i] for part in (train, test) for i in range(len(part))], train.size, train.key)
+        x = extract(model, variables, both, layer, args.batch_size, progress=False, pool="avg")
+        feats = {"train": x[: len(train)], "test": x[len(train) :]}
     seconds = time.perf_counter() - start
     rows = svm_sweep(feats["train"], splits["train"][1], feats["test"], splits["test"][1], args.C)
     at_one = min(rows, key=lambda row: abs(row["C"] - 1.0))
@@ -86,8 +95,9 @@ def network_row(arch: str, weights: str, splits: dict, args: argparse.Namespace)
         "layer": layer,
         "weights": "random (seed 0)" if weights == "random" else f"real ({Path(weights).name})",
         "feature dim": int(feats["train"].shape[1]),
-        "extract s": round(seconds, 1),
-        "ms / image": round(1000 * seconds / images, 1),
+        "images (train + test)": images,
+        "extract s": "cached" if cached else round(seconds, 1),
+        "ms / image": "-" if cached else round(1000 * seconds / images, 1),
         "SVM fit s (C=1)": at_one["fit_s"],
         "test acc C=1": round(at_one["test_acc"], 4),
         "best test acc (C)": f"{best['test_acc']:.4f} ({best['C']:g})",
@@ -110,11 +120,14 @@ def probe_row(arch: str, images: np.ndarray, batch_size: int) -> dict:
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     use_fast_cpu_convolutions()  # the CLI's XLA settings
-    weights = dict(args.weights)
+    weights, cached = dict(args.weights), dict(args.cached)
     full, prepared = scene15.load(args.root, size=args.size)
     if args.probe:
         images = scene15.first_per_class(full["train"], -(-args.probe // len(prepared.classes)))[0][: args.probe]
-        rows = [probe_row(arch, images, args.batch_size) for arch in args.archs]
+        rows = []
+        for arch in args.archs:
+            rows.append(probe_row(arch, images, args.batch_size))
+            print(rows[-1], flush=True)
         print(markdown_table(rows), end="")
         return rows
     splits = full
@@ -123,7 +136,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     print(f"{len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images, {args.size}x{args.size}")
     rows = []
     for arch in args.archs:
-        rows.append(network_row(arch, weights.get(arch, "random"), full if arch in args.full else splits, args))
+        everything = arch in args.full or arch in cached
+        rows.append(network_row(arch, weights.get(arch, "random"), full if everything else splits, args, cached.get(arch)))
         print(markdown_table(rows[-1:]), end="", flush=True)
         write_table(rows, args.out / "networks")
     print(markdown_table(rows), end="")
