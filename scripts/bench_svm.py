@@ -66,6 +66,7 @@ def bench_rows(x: np.ndarray, labels: np.ndarray, C: float, repeats: int) -> dic
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Time both solvers per dims and C; write and print the table."""
     args = parse_args(argv)
     labels = scene15.load(args.root)[0]["train"][1]
     rows = []

@@ -118,6 +118,7 @@ def probe_row(arch: str, images: np.ndarray, batch_size: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
+    """Probe the networks' speed, or build the comparison table (one row per network, written as it comes)."""
     args = parse_args(argv)
     use_fast_cpu_convolutions()  # the CLI's XLA settings
     weights, cached = dict(args.weights), dict(args.cached)

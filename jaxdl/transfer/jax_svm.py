@@ -72,7 +72,7 @@ def conjugate_gradients(apply: Callable[[jax.Array], jax.Array], b: jax.Array, p
     """x with ||A x - b|| <= atol (or CG_MAX_ITER steps) for symmetric positive definite A = `apply`, preconditioned
     by the SPD `precondition` (~A^-1), from x0. (jax.scipy's cg cannot run under vmap here.)"""
 
-    def step(state):
+    def step(state: tuple) -> tuple:
         x, r, p, rz, k = state
         ap = apply(p)
         alpha = rz / (p @ ap)
@@ -104,7 +104,7 @@ def solve_binary(z: jax.Array, y: jax.Array, C: jax.Array, tol: jax.Array, max_i
     w0, f0 = jnp.zeros(z.shape[1], z.dtype), jnp.zeros_like(y)
     g0 = jnp.linalg.norm(gradient(w0, z, f0, y, C))
 
-    def step(state):
+    def step(state: tuple) -> tuple:
         w, f, it, _ = state
         m = (y * f < 1).astype(z.dtype)
         hessian = lambda v: v + 2 * C * z.T @ (m * (z @ v))  # noqa: E731  (I + 2C Z^T M Z) v
@@ -133,7 +133,7 @@ def solve_kernel_binary(k: jax.Array, low_rank: jax.Array, y: jax.Array, C: jax.
     lam = 1 / (2 * C)
     beta0, f0 = jnp.zeros_like(y), jnp.zeros_like(y)
 
-    def step(state):
+    def step(state: tuple) -> tuple:
         beta, f, it, _ = state
         m = (y * f < 1).astype(k.dtype)
         ws = low_rank * m[:, None]
