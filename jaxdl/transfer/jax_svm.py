@@ -34,7 +34,7 @@ KERNEL_RTOL = 1e-3  # the kernel route's CG tolerance, relative
 
 
 class Solution(NamedTuple):
-    """Weights on the (possibly factored) features, one row per class, and the Newton steps taken."""
+    """w (primal route) or beta (kernel route, w = Z^T beta), one row per class; Newton steps taken; converged."""
 
     w: jax.Array
     n_iter: jax.Array
@@ -128,7 +128,7 @@ def solve_kernel_binary(k: jax.Array, low_rank: jax.Array, y: jax.Array, C: jax.
     """Minimise J over beta, w = Z^T beta (more dims than samples; the optimum lies in that span), K = Z Z^T, f = K beta:
     J = 0.5 beta.f + C sum max(0, 1 - y f)^2. The Newton step on the active set S is beta_S = (K_SS + I/2C)^-1 y_S,
     0 elsewhere (Chapelle, Neural Computation 2007), here by CG from the current beta, preconditioned with the low-rank
-    W W^T ~ K (Woodbury), to RTOL of min(||y_S||, the start's residual) (looser targets gave ascent directions); then the
+    W W^T ~ K (Woodbury), to KERNEL_RTOL of min(||y_S||, the start's residual) (looser targets gave ascent directions); then the
     exact line search and solve_binary's stopping rule."""
     lam = 1 / (2 * C)
     beta0, f0 = jnp.zeros_like(y), jnp.zeros_like(y)
