@@ -6,11 +6,14 @@ so the bias is an extra feature whose weight is penalised too. J is convex, diff
 piecewise quadratic: on the current active set {i: y_i w.z_i < 1} the Newton step is a ridge
 least-squares solve (here by Jacobi-preconditioned conjugate gradients), and the exact minimum along
 it is found among the hinge breakpoints (L2-SVM-MFN, Keerthi & DeCoste, JMLR 2005), so it ends after
-a few steps. J depends on the data only through the Gram matrix Z Z^T: when d + 1 > n we solve on an
-n x n square root of it (same objective, smaller; the kernel-space route) and map the solution back by
-an isometry. All classes run together (jax.vmap batches their matrix products).
+a few steps. When d + 1 > n the optimum is w = Z^T beta, and J depends on the data only through the
+Gram matrix K = Z Z^T: we run the same Newton steps on beta (n unknowns), each a ridge solve on the
+active rows of K by conjugate gradients preconditioned with K's top eigenpairs (a randomized low-rank
+approximation), with no n x n factorisation. All classes run together (jax.vmap batches their matrix
+products).
 """
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import NamedTuple
@@ -23,21 +26,23 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model._base import LinearClassifierMixin
 
 from jaxdl.errors import DataError, JaxdlError
+from jaxdl.keys import prng_key
 
 CG_MAX_ITER = 500  # per Newton step; preconditioned CG needs far fewer here
+PRECONDITIONER_RANK = 128  # eigenpairs of K in the kernel route's preconditioner
+KERNEL_RTOL = 1e-3  # the kernel route's CG tolerance, relative
 
 
 class Solution(NamedTuple):
-    """Weights on the (possibly factored) features, one row per class, and the Newton steps taken."""
+    """w (primal route) or beta (kernel route, w = Z^T beta), one row per class; Newton steps taken; converged."""
 
     w: jax.Array
     n_iter: jax.Array
-    grad_ratio: jax.Array  # ||grad J|| / ||grad J(0)|| before the last step, per class
     converged: jax.Array
 
 
-def line_search(w: jax.Array, d: jax.Array, f: jax.Array, g: jax.Array, y: jax.Array, C: jax.Array) -> jax.Array:
-    """The exact minimiser t >= 0 of J(w + t d), where f = Z w and g = Z d.
+def line_search(wd: jax.Array, dd: jax.Array, f: jax.Array, g: jax.Array, y: jax.Array, C: jax.Array) -> jax.Array:
+    """The exact minimiser t >= 0 of J(w + t d), where f = Z w, g = Z d, wd = w.d and dd = d.d.
 
     J'(t) = w.d + t d.d - 2C sum_{active at t} s_i (r_i - t s_i), with r = 1 - y f, s = y g, is
     increasing and linear between the breakpoints t_i = r_i / s_i where a sample enters or leaves the
@@ -45,8 +50,8 @@ def line_search(w: jax.Array, d: jax.Array, f: jax.Array, g: jax.Array, y: jax.A
     """
     r, s = 1 - y * f, y * g
     active = r > 0
-    a0 = w @ d - 2 * C * jnp.sum(jnp.where(active, s * r, 0))
-    b0 = d @ d + 2 * C * jnp.sum(jnp.where(active, s * s, 0))
+    a0 = wd - 2 * C * jnp.sum(jnp.where(active, s * r, 0))
+    b0 = dd + 2 * C * jnp.sum(jnp.where(active, s * s, 0))
     leaves, joins = active & (s > 0), ~active & (s < 0)
     event = leaves | joins
     sign = jnp.where(leaves, 1.0, -1.0)  # leaving removes its term from J', joining adds it
@@ -62,22 +67,29 @@ def line_search(w: jax.Array, d: jax.Array, f: jax.Array, g: jax.Array, y: jax.A
     return jnp.where(b[k] > 0, jnp.maximum(-a[k] / jnp.where(b[k] > 0, b[k], 1.0), 0.0), 0.0)
 
 
-def conjugate_gradients(apply: Callable[[jax.Array], jax.Array], b: jax.Array, jacobi: jax.Array, atol: jax.Array) -> jax.Array:
-    """x with ||A x - b|| <= atol (or CG_MAX_ITER steps) for symmetric positive definite A = `apply`,
-    preconditioned by the inverse diagonal `jacobi`; from x = 0. (jax.scipy's cg cannot run under vmap here.)"""
+def conjugate_gradients(apply: Callable[[jax.Array], jax.Array], b: jax.Array, precondition: Callable[[jax.Array], jax.Array],
+                        x0: jax.Array, atol: jax.Array) -> jax.Array:
+    """x with ||A x - b|| <= atol (or CG_MAX_ITER steps) for symmetric positive definite A = `apply`, preconditioned
+    by the SPD `precondition` (~A^-1), from x0. (jax.scipy's cg cannot run under vmap here.)"""
 
-    def step(state):
+    def step(state: tuple) -> tuple:
         x, r, p, rz, k = state
         ap = apply(p)
         alpha = rz / (p @ ap)
         x, r = x + alpha * p, r - alpha * ap
-        z = jacobi * r
+        z = precondition(r)
         rz_new = r @ z
         return x, r, z + (rz_new / rz) * p, rz_new, k + 1
 
     going = lambda state: (jnp.linalg.norm(state[1]) > atol) & (state[4] < CG_MAX_ITER)  # noqa: E731
-    z0 = jacobi * b
-    return jax.lax.while_loop(going, step, (jnp.zeros_like(b), b, z0, b @ z0, 0))[0]
+    r0 = b - apply(x0)
+    z0 = precondition(r0)
+    return jax.lax.while_loop(going, step, (x0, r0, z0, r0 @ z0, 0))[0]
+
+
+def primal_value(f: jax.Array, y: jax.Array, C: jax.Array, half_norm: jax.Array) -> jax.Array:
+    """J = 0.5 ||w||^2 + C sum max(0, 1 - y f)^2, with half_norm = 0.5 ||w||^2."""
+    return half_norm + C * jnp.sum(jnp.maximum(1 - y * f, 0) ** 2)
 
 
 def gradient(w: jax.Array, z: jax.Array, f: jax.Array, y: jax.Array, C: jax.Array) -> jax.Array:
@@ -86,28 +98,61 @@ def gradient(w: jax.Array, z: jax.Array, f: jax.Array, y: jax.Array, C: jax.Arra
 
 
 def solve_binary(z: jax.Array, y: jax.Array, C: jax.Array, tol: jax.Array, max_iter: jax.Array) -> Solution:
-    """Minimise J for one +-1 labelling: Newton steps on the active set (CG) + exact line search, until the
-    Newton decrement says J is within tol * J of its minimum (-grad.d / 2, d = -H^-1 grad) or max_iter steps."""
+    """Minimise J over w for one +-1 labelling (more samples than dims): Newton steps on the active set (Jacobi-
+    preconditioned CG) + exact line search, until the Newton decrement (-grad.d / 2) is within tol * J, or max_iter steps."""
     squares = z * z
     w0, f0 = jnp.zeros(z.shape[1], z.dtype), jnp.zeros_like(y)
     g0 = jnp.linalg.norm(gradient(w0, z, f0, y, C))
 
-    def step(state):
-        w, f, _, it, _ = state
+    def step(state: tuple) -> tuple:
+        w, f, it, _ = state
         m = (y * f < 1).astype(z.dtype)
         hessian = lambda v: v + 2 * C * z.T @ (m * (z @ v))  # noqa: E731  (I + 2C Z^T M Z) v
         jacobi = 1 / (1 + 2 * C * (m @ squares))
         grad = gradient(w, z, f, y, C)
-        forcing = jnp.minimum(0.1, jnp.sqrt(jnp.linalg.norm(grad) / g0))  # inexact Newton, tighter near the optimum
-        d = conjugate_gradients(hessian, -grad, jacobi, forcing * jnp.linalg.norm(grad))
-        done = -(grad @ d) / 2 <= tol * (0.5 * w @ w + C * jnp.sum(jnp.maximum(1 - y * f, 0) ** 2))
+        norm = jnp.linalg.norm(grad)
+        forcing = jnp.minimum(0.1, jnp.sqrt(norm / g0))  # inexact Newton, tighter near the optimum
+        d = conjugate_gradients(hessian, -grad, lambda r: jacobi * r, jnp.zeros_like(w), forcing * norm)
+        done = -(grad @ d) / 2 <= tol * primal_value(f, y, C, 0.5 * w @ w)
         g = z @ d
-        t = line_search(w, d, f, g, y, C)
-        return w + t * d, f + t * g, jnp.linalg.norm(grad) / g0, it + 1, done
+        t = line_search(w @ d, d @ d, f, g, y, C)
+        return w + t * d, f + t * g, it + 1, done
 
-    going = lambda state: ~state[4] & (state[3] < max_iter)  # noqa: E731
-    w, _, ratio, it, done = jax.lax.while_loop(going, step, (w0, f0, jnp.ones((), z.dtype), 0, False))
-    return Solution(w, it, ratio, done)
+    going = lambda state: ~state[3] & (state[2] < max_iter)  # noqa: E731
+    w, _, it, done = jax.lax.while_loop(going, step, (w0, f0, 0, False))
+    return Solution(w, it, done)
+
+
+def solve_kernel_binary(k: jax.Array, low_rank: jax.Array, y: jax.Array, C: jax.Array, tol: jax.Array,
+                        max_iter: jax.Array) -> Solution:
+    """Minimise J over beta, w = Z^T beta (more dims than samples; the optimum lies in that span), K = Z Z^T, f = K beta:
+    J = 0.5 beta.f + C sum max(0, 1 - y f)^2. The Newton step on the active set S is beta_S = (K_SS + I/2C)^-1 y_S,
+    0 elsewhere (Chapelle, Neural Computation 2007), here by CG from the current beta, preconditioned with the low-rank
+    W W^T ~ K (Woodbury), to KERNEL_RTOL of min(||y_S||, the start's residual) (looser targets gave ascent directions); then the
+    exact line search and solve_binary's stopping rule."""
+    lam = 1 / (2 * C)
+    beta0, f0 = jnp.zeros_like(y), jnp.zeros_like(y)
+
+    def step(state: tuple) -> tuple:
+        beta, f, it, _ = state
+        m = (y * f < 1).astype(k.dtype)
+        ws = low_rank * m[:, None]
+        small = jax.scipy.linalg.cho_factor(lam * jnp.eye(ws.shape[1], dtype=k.dtype) + ws.T @ ws)
+        precondition = lambda r: (r - ws @ jax.scipy.linalg.cho_solve(small, ws.T @ r)) / lam  # noqa: E731  (W_S W_S^T + lam I)^-1 r, Woodbury
+        apply = lambda v: m * (k @ (m * v)) + lam * v  # noqa: E731  (K_SS + lam I) on S, lam I elsewhere
+        start = m * beta
+        atol = KERNEL_RTOL * jnp.minimum(jnp.linalg.norm(m * y), jnp.linalg.norm(m * y - apply(start)))
+        target = conjugate_gradients(apply, m * y, precondition, start, atol)
+        d = target - beta
+        g = k @ d
+        slope = g @ (beta - 2 * C * m * (y - f))  # grad_beta J . d, grad_beta J = K (beta - 2C M (y - f))
+        done = -slope / 2 <= tol * primal_value(f, y, C, 0.5 * beta @ f)
+        t = line_search(beta @ g, d @ g, f, g, y, C)
+        return beta + t * d, f + t * g, it + 1, done
+
+    going = lambda state: ~state[3] & (state[2] < max_iter)  # noqa: E731
+    beta, _, it, done = jax.lax.while_loop(going, step, (beta0, f0, 0, False))
+    return Solution(beta, it, done)
 
 
 @jax.jit
@@ -117,39 +162,23 @@ def solve_ovr(z: jax.Array, ys: jax.Array, C: jax.Array, tol: jax.Array, max_ite
         return jax.vmap(solve_binary, in_axes=(None, 0, None, None, None))(z, ys, C, tol, max_iter)
 
 
-@jax.jit
-def gram(z: jax.Array) -> jax.Array:
-    """Z Z^T, at full float32 precision."""
+def top_of_spectrum(k: jax.Array, rank: int, key: jax.Array) -> jax.Array:
+    """W (n, rank) with W W^T ~ K's top `rank` eigenpairs: randomized range finder with one power iteration,
+    then Rayleigh-Ritz (Halko, Martinsson & Tropp 2011); a preconditioner only, so approximate is fine."""
+    q, _ = jnp.linalg.qr(k @ (k @ jax.random.normal(key, (k.shape[0], rank), k.dtype)))
+    theta, v = jnp.linalg.eigh(q.T @ k @ q)
+    return (q @ v) * jnp.sqrt(jnp.maximum(theta, 0))
+
+
+@functools.partial(jax.jit, static_argnames="rank")
+def solve_ovr_kernel(z: jax.Array, ys: jax.Array, C: jax.Array, tol: jax.Array, max_iter: jax.Array, key: jax.Array,
+                     rank: int) -> tuple[jax.Array, Solution]:
+    """(w, solution): solve_kernel_binary for every row of `ys` on the Gram matrix of `z`, mapped back by w = Z^T beta."""
     with jax.default_matmul_precision("highest"):
-        return z @ z.T
-
-
-@jax.jit
-def eigh(k: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """jnp.linalg.eigh, jitted once (called in float64)."""
-    return jnp.linalg.eigh(k)
-
-
-@jax.jit
-def lift(z: jax.Array, u: jax.Array, root: jax.Array, w_root: jax.Array) -> jax.Array:
-    """w = V w_root = Z^T U diag(1/sqrt(lambda)) w_root, rows of w_root one per class (coordinates with lambda = 0 stay 0)."""
-    scaled = jnp.where(root > 0, w_root / jnp.where(root > 0, root, 1.0), 0.0)
-    with jax.default_matmul_precision("highest"):
-        return (scaled @ u.T).astype(z.dtype) @ z
-
-
-def solve_on_gram_root(z: jax.Array, ys: jax.Array, C: jax.Array, tol: jax.Array, max_iter: jax.Array) -> tuple[jax.Array, Solution]:
-    """(w, solution) for more dims than samples: solve on R = U sqrt(lambda) (R R^T = Z Z^T = U diag(lambda) U^T,
-    Z = U sqrt(lambda) V^T), then w = V u keeps J. The eigendecomposition runs in float64: float32's error
-    (eps * lambda_max, 6e-4 on 15-Scene-like Gram matrices) moved J by 5e-4 at C = 100."""
-    k = gram(z)
-    with jax.enable_x64(True):
-        lam, u = eigh(k.astype(jnp.float64))
-        root = jnp.sqrt(jnp.maximum(lam, 0))
-        factor = (u * root).astype(z.dtype)
-    solution = solve_ovr(factor, ys, C, tol, max_iter)
-    with jax.enable_x64(True):
-        return lift(z, u, root, solution.w.astype(jnp.float64)), solution
+        k = z @ z.T
+        low_rank = top_of_spectrum(k, rank, key)
+        solution = jax.vmap(solve_kernel_binary, in_axes=(None, None, 0, None, None, None))(k, low_rank, ys, C, tol, max_iter)
+        return solution.w @ z, solution
 
 
 def objective(coef: np.ndarray, intercept: np.ndarray, x: np.ndarray, labels: np.ndarray, classes: np.ndarray,
@@ -192,8 +221,8 @@ def fit(x: np.ndarray, labels: np.ndarray, C: float, tol: float = 1e-8, max_iter
     z = jnp.asarray(np.hstack([x, np.full((len(x), 1), intercept_scaling, x.dtype)]), jnp.float32)
     ys = jnp.asarray(signs(labels, classes), jnp.float32)
     args = (jnp.float32(C), jnp.float32(tol), jnp.int32(max_iter))
-    if z.shape[1] > z.shape[0]:  # more dims than samples: solve on the Gram matrix's square root
-        w, solution = solve_on_gram_root(z, ys, *args)
+    if z.shape[1] > z.shape[0]:  # more dims than samples: solve for w = Z^T beta on the Gram matrix
+        w, solution = solve_ovr_kernel(z, ys, *args, prng_key(0), min(PRECONDITIONER_RANK, len(x)))
     else:
         solution = solve_ovr(z, ys, *args)
         w = solution.w
