@@ -22,10 +22,12 @@
 
 # %%
 import time
+import warnings
 
 import numpy as np
 from IPython.display import Image, Markdown, display
 from nbsetup import quick_mode, run_dir, shared_dir
+from sklearn.exceptions import ConvergenceWarning
 
 from jaxdl import models
 from jaxdl.features import extract
@@ -37,6 +39,8 @@ from jaxdl.transfer.results import accuracy_vs_c
 from jaxdl.transfer.svm import COURSE_CS, layer_sweep, svm_sweep
 
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("transfer")
+CS = (1e-2, 1.0, 1e2) if QUICK else COURSE_CS  # the course's grid is 1e-5 ... 1e2
+warnings.filterwarnings("ignore", category=ConvergenceWarning)  # liblinear stops at its iteration limit on raw features, large C
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
 
 # %% [markdown]
@@ -51,7 +55,8 @@ vgg = layer_table("vgg16", 224)
 display(Markdown(markdown_table([row for row in vgg if row["parameters"] or row["layer"].startswith("pool")])))
 total = vgg[-1]["parameters"]
 fc = sum(row["parameters"] for row in vgg if row["layer"].startswith("fc"))
-print(f"total {total:,} parameters; fc6-fc8 {fc:,} = {100 * fc / total:.1f} %; fc6 alone {vgg[[r['layer'] for r in vgg].index('fc6')]['parameters']:,}")
+fc6 = next(row["parameters"] for row in vgg if row["layer"] == "fc6")
+print(f"total {total:,} parameters; fc6-fc8 {fc:,} = {100 * fc / total:.1f} %; fc6 alone {fc6:,}")
 
 # %% [markdown]
 # **Answer.** 138,357,544 parameters (torchvision's count). fc6 alone maps the 7x7x512 = 25,088 values
@@ -64,7 +69,7 @@ print(f"total {total:,} parameters; fc6-fc8 {fc:,} = {100 * fc / total:.1f} %; f
 # fc8 gives 1,000 scores, one per ImageNet class (logits; a softmax turns them into probabilities).
 
 # %%
-print("fc8 output shape:", vgg[[r["layer"] for r in vgg].index("fc8")]["output shape"])
+print("fc8 output shape:", next(row["output shape"] for row in vgg if row["layer"] == "fc8"))
 
 # %% [markdown]
 # ## Features of a pre-trained network + a linear SVM
@@ -107,7 +112,7 @@ print({layer: features["train"][layer].shape for layer in LAYERS})
 # %%
 y_train, y_test = splits["train"][1], splits["test"][1]
 per_layer = lambda layer: (features["train"][layer], features["test"][layer])
-rows = layer_sweep(per_layer, LAYERS, y_train, y_test, COURSE_CS, l2s=(True, False))
+rows = layer_sweep(per_layer, LAYERS, y_train, y_test, CS, l2s=(True, False))
 write_table(rows, OUT / "svm")
 for l2 in (True, False):
     table = [{"layer": layer, **{f"C={r['C']:g}": r["test_acc"] for r in rows if r["layer"] == layer and r["l2"] == l2}} for layer in LAYERS]
@@ -144,7 +149,7 @@ for arch in NETWORKS:
     start = time.perf_counter()
     feats = {s: extract(net, variables_for(net, arch, weights), images, layer, pool="avg", progress=False) for s, (images, _) in splits.items()}
     seconds = time.perf_counter() - start
-    sweep = svm_sweep(feats["train"], splits["train"][1], feats["test"], splits["test"][1], COURSE_CS)
+    sweep = svm_sweep(feats["train"], splits["train"][1], feats["test"], splits["test"][1], CS)
     at_one, top = next(r for r in sweep if r["C"] == 1.0), max(sweep, key=lambda r: r["test_acc"])
     comparison.append({"network": arch, "layer": layer, "weights": "real" if weights != "random" else "random",
                        "feature dim": feats["train"].shape[1], "extract s": round(seconds, 1),
@@ -167,7 +172,7 @@ display(Markdown(markdown_table(comparison)))
 layer = best["layer"]
 head_rows = []
 for kind in ("linear", "mlp"):
-    trained = train_head(features["train"][layer], y_train, kind, max_epochs=40 if QUICK else 300, patience=10 if QUICK else 30,
+    trained = train_head(features["train"][layer], y_train, kind, max_epochs=15 if QUICK else 300, patience=5 if QUICK else 30,
                          progress=False)
     head_rows.append({"layer": layer, "head": kind, "best epoch": trained.best_epoch,
                       "val acc": trained.history[trained.best_epoch - 1]["val_acc"],

@@ -20,7 +20,6 @@
 # ImageNet SqueezeNet 1.0 with the course's 25 ImageNet images.
 
 # %%
-import jax
 import jax.numpy as jnp
 import numpy as np
 from IPython.display import Image, Markdown, display
@@ -42,11 +41,12 @@ QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("visualization")
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
 
 _, x_test, _, y_test = digit_splits(0)
-subjects = {"digits": (digits_subject(0), Inputs(x_test[:8], y_test[:8], tuple(f"test[{i}]" for i in range(8))))}
+subjects = {"digits": (digits_subject(0, epochs=3 if QUICK else None),  # quick: 92.7 % test accuracy instead of 96.4 %
+                        Inputs(x_test[:8], y_test[:8], tuple(f"test[{i}]" for i in range(8))))}
 if not QUICK:
     subjects["squeezenet"] = (imagenet_subject("squeezenet1_0", SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"),
                               load_npz(SHARED / "data" / "imagenet_val_25.npz"))
-for name, (subject, inputs) in subjects.items():
+for subject, inputs in subjects.values():
     logits = subject.logits(subject.variables, subject.to_normalized(inputs.pixels))
     print(f"{subject.name}: {len(inputs.pixels)} images, top-1 {float((logits.argmax(-1) == inputs.labels).mean()):.2f}")
 
@@ -115,7 +115,7 @@ for name, (subject, inputs) in subjects.items():
 # course's 16 px at 224 scaled).
 
 # %%
-settings = {"digits": CourseSettings(iterations=60 if QUICK else 200, lr=1.0, max_jitter=2), "squeezenet": CourseSettings()}
+settings = {"digits": CourseSettings(iterations=30 if QUICK else 200, lr=1.0, max_jitter=2), "squeezenet": CourseSettings()}
 classes = {"digits": range(10), "squeezenet": COURSE_TARGETS}
 ascents, results = {}, {}
 for name, (subject, inputs) in subjects.items():

@@ -26,11 +26,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 from nbsetup import quick_mode, run_dir, shared_dir
 
 from jaxdl.dann.experiment import compare, prepare
-from jaxdl.dann.grl import gradient_reversal, lam_schedule
+from jaxdl.dann.grl import gradient_reversal, lam_schedule, lr_schedule
 from jaxdl.figures import plot_curves
 from jaxdl.models.dann import DANN
 from jaxdl.report import markdown_table, write_table
@@ -67,7 +67,7 @@ print("backward: ", jax.grad(lambda x: jnp.sum(w * gradient_reversal(x, 0.7)))(x
 
 # %%
 model = DANN()
-params = model.init(jax.random.key(0), source[0][0][:1])["params"]
+params = jax.jit(model.init)(jax.random.key(0), source[0][0][:1])["params"]
 batch = jnp.concatenate([source[0][0][:16], target[0][0][:16]])
 domain = jnp.concatenate([jnp.zeros(16), jnp.ones(16)])  # 0 source, 1 target
 
@@ -77,7 +77,8 @@ def domain_loss(params: dict, lam: float) -> jax.Array:
     return optax.sigmoid_binary_cross_entropy(model.apply({"params": params}, batch, lam)[1], domain).mean()
 
 
-with_grl, without_grl = jax.grad(domain_loss)(params, 1.0), jax.grad(domain_loss)(params, -1.0)
+domain_grad = jax.jit(jax.grad(domain_loss))  # lam is traced: one compilation serves both calls
+with_grl, without_grl = domain_grad(params, 1.0), domain_grad(params, -1.0)
 display(Markdown(markdown_table([{"layer": name, "part": "features" if name.startswith("conv") else "domain classifier",
                                   "d loss/d kernel, with GRL [0]": float(with_grl[name]["kernel"].ravel()[0]),
                                   "without GRL [0]": float(without_grl[name]["kernel"].ravel()[0])}
@@ -116,10 +117,13 @@ display(Markdown(markdown_table(rows)))
 # training progress, so the noisy domain signal of the first steps does not disturb the features.
 
 # %%
-progress = np.linspace(0, 1, 11)
-display(Markdown(markdown_table([{"p": float(p), "lam_p": round(float(lam_schedule(p)), 4)} for p in progress])))
-LAMS = (0.0, 1.0, 3.0) if QUICK else (0.0, 0.1, 0.3, 1.0, 3.0)
+schedule = [{"p": float(p), "lam_p": float(lam_schedule(p)), "mu_p / mu_0": float(lr_schedule(1.0, 100)(100 * p))}
+            for p in np.linspace(0, 1, 51)]
+display(Markdown(markdown_table(schedule[::10])))
+display(Image(plot_curves(schedule, "p", ["lam_p", "mu_p / mu_0"], OUT / "schedules.png", "the paper's schedules")))
+LAMS = (0.0, 3.0) if QUICK else (0.0, 0.1, 0.3, 3.0)  # lam_max = 1 (the paper's) is the DANN row above
 lam_rows = [{"lam_max": lam, **row} for lam in LAMS for row in compare(source, target, ["dann"], seeds=[0], lam_max=lam, **FIT)]
+lam_rows = sorted(lam_rows + [{"lam_max": 1.0, **row} for row in rows if row["method"] == "dann"], key=lambda row: row["lam_max"])
 write_table(lam_rows, OUT / "lambda")
 display(Markdown(markdown_table(lam_rows)))
 

@@ -45,11 +45,11 @@ print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
 
 # %%
 logits = jnp.array([-8.0, -4.0, -2.0, 0.0, 2.0])
-grad = lambda loss: jax.vmap(jax.grad(lambda l: loss(l[None])))(logits)  # d loss / d logit, one sample at a time
+grad = lambda loss: jax.vmap(jax.grad(lambda logit: loss(logit[None])))(logits)  # d loss / d logit, one sample at a time
 display(Markdown(markdown_table([
     {"D(G(z))": f"{float(d):.4f}", "saturating log(1-D) grad": float(s), "non-saturating -log D grad": float(n),
-     "D loss on it as a fake": float(discriminator_loss(jnp.array([4.0]), jnp.array([l])))}
-    for l, d, s, n in zip(logits, jax.nn.sigmoid(logits), grad(saturating_loss), grad(nonsaturating_loss))])))
+     "D loss on it as a fake": float(discriminator_loss(jnp.array([4.0]), jnp.array([logit])))}
+    for logit, d, s, n in zip(logits, jax.nn.sigmoid(logits), grad(saturating_loss), grad(nonsaturating_loss))])))
 
 # %% [markdown]
 # **Answer.** Early in training D easily rejects the fakes (D(G(z)) ~ 0): the saturating loss's gradient
