@@ -147,7 +147,8 @@ for arch in NETWORKS:
     net, layer = models.create(arch), LAYER_OF.get(arch, "fire9")
     weights = WEIGHTS if arch == ARCH else "random"
     start = time.perf_counter()
-    feats = {s: extract(net, variables_for(net, arch, weights), images, layer, pool="avg", progress=False) for s, (images, _) in splits.items()}
+    net_variables = variables if arch == ARCH else variables_for(net, arch, weights)
+    feats = {s: extract(net, net_variables, images, layer, pool="avg", progress=False) for s, (images, _) in splits.items()}
     seconds = time.perf_counter() - start
     sweep = svm_sweep(feats["train"], splits["train"][1], feats["test"], splits["test"][1], CS)
     at_one, top = next(r for r in sweep if r["C"] == 1.0), max(sweep, key=lambda r: r["test_acc"])
