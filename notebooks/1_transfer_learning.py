@@ -146,8 +146,8 @@ comparison = []
 for arch in NETWORKS:
     net, layer = models.create(arch), LAYER_OF.get(arch, "fire9")
     weights = WEIGHTS if arch == ARCH else "random"
-    start = time.perf_counter()
     net_variables = variables if arch == ARCH else variables_for(net, arch, weights)
+    start = time.perf_counter()  # extraction (with its compilation), not the initialisation
     feats = {s: extract(net, net_variables, images, layer, pool="avg", progress=False) for s, (images, _) in splits.items()}
     seconds = time.perf_counter() - start
     sweep = svm_sweep(feats["train"], splits["train"][1], feats["test"], splits["test"][1], CS)
