@@ -35,11 +35,11 @@ def test_one_notebook_per_practical() -> None:
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda path: path.stem)
 def test_ipynb_is_the_jupytext_rendering(source: Path) -> None:
-    """Same cells, types and sources as the reviewed .py, no outputs (regenerate: jupytext --to ipynb notebooks/[0-9]_*.py)."""
+    """Same cells, types and sources as the reviewed .py, no outputs (regenerate: jupytext --update --to ipynb notebooks/[0-9]_*.py)."""
     rendered = jupytext.read(source)
     stored = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
     assert [(c.cell_type, c.source) for c in stored.cells] == [(c.cell_type, c.source) for c in rendered.cells], \
-        f"{source.with_suffix('.ipynb').name} is out of date: run jupytext --to ipynb {source.relative_to(REPO)}"
+        f"{source.with_suffix('.ipynb').name} is out of date: run jupytext --update --to ipynb {source.relative_to(REPO)}"
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in stored.cells if c.cell_type == "code")
 
 
