@@ -136,7 +136,7 @@ for name, (subject, inputs) in subjects.items():
 # ## Vary the number of iterations, the learning rate and the regularisation
 
 # %%
-variations = {"iterations / 3": {"iterations": settings["digits"].iterations // 3},
+variations = {"iterations / 3": {"iterations": settings["digits"].iterations // 30 * 10},  # a multiple of the 10-iteration frames
               "lr x 5": {"lr": 5 * settings["digits"].lr}, "L2 weight x 100": {"l2_reg": 0.1}, "no blur": {"blur_every": 0}}
 subject, inputs = subjects["digits"]
 rows = [("course settings", results["digits"])]
