@@ -56,9 +56,9 @@ def imagenet_subject(arch: str = "squeezenet1_0", weights: str | Path = "imagene
     return Subject(model, variables, jnp.asarray(MEAN), jnp.asarray(STD), class_names(), f"{arch} ({Path(str(weights)).name})")
 
 
-def digits_subject(seed: int = 0, cache_dir: str | None = None) -> Subject:
-    """The embedded SmallCNN trained on scikit-learn's digits (32x32 grey, identity normalisation)."""
-    from jaxdl.visualize.digits import digits_cnn
+def digits_subject(seed: int = 0, cache_dir: str | None = None, epochs: int | None = None) -> Subject:
+    """The embedded SmallCNN trained on scikit-learn's digits (32x32 grey, identity normalisation); `epochs` None: 15."""
+    from jaxdl.visualize.digits import EPOCHS, digits_cnn
 
-    model, variables, _ = digits_cnn(seed, cache_dir)
+    model, variables, _ = digits_cnn(seed, cache_dir, epochs or EPOCHS)
     return Subject(model, variables, jnp.zeros(1), jnp.ones(1), tuple(str(i) for i in range(10)), "digits SmallCNN")
