@@ -30,9 +30,10 @@ from IPython.display import Image, Markdown, display
 from nbsetup import quick_mode, run_dir, shared_dir
 
 from jaxdl.dann.experiment import compare, prepare
-from jaxdl.dann.grl import gradient_reversal, lam_schedule, lr_schedule
+from jaxdl.dann.schedules import lam_schedule, lr_schedule
 from jaxdl.figures import plot_curves
 from jaxdl.models.dann import DANN
+from jaxdl.models.grl import gradient_reversal
 from jaxdl.report import markdown_table, write_table
 
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("dann")

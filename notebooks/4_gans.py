@@ -31,6 +31,7 @@ from nbsetup import quick_mode, run_dir, shared_dir
 from jaxdl.gan.losses import discriminator_loss, nonsaturating_loss, saturating_loss
 from jaxdl.gan.train import GanConfig, fit
 from jaxdl.report import markdown_table
+from jaxdl.training import epoch_records
 
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("gan")
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
@@ -73,8 +74,8 @@ if QUICK:
                        scorer_epochs=1, out=str(OUT / "cdcgan"))
 else:
     config = GanConfig(data="mnist", root=str(SHARED / "data" / "mnist"), conditional=True, epochs=10, out=str(OUT / "cdcgan"))
-history = fit(config)
-display(Markdown(markdown_table(history["epochs"])))
+epochs = epoch_records(fit(config)[1])
+display(Markdown(markdown_table(epochs)))
 display(Image(OUT / "cdcgan" / "losses.png"))
 display(Image(sorted((OUT / "cdcgan" / "samples").glob("epoch_*.png"))[-1]))
 
@@ -98,7 +99,7 @@ display(Image(sorted((OUT / "cdcgan" / "samples").glob("epoch_*.png"))[-1]))
 
 # %%
 display(Image(OUT / "cdcgan" / "interpolation.png"))
-print(json.dumps({k: history["epochs"][-1][k] for k in history["epochs"][-1] if k in ("cond_acc", "frechet", "frechet_real")}))
+print(json.dumps({k: epochs[-1][k] for k in epochs[-1] if k in ("cond_acc", "frechet", "frechet_real")}))
 
 # %% [markdown]
 # **Answer.** In the sample grid each column keeps one z for all ten class rows, and a column keeps its
