@@ -39,13 +39,13 @@ def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
 def jax_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
     """One jaxdl DANN train_step on the same batch, as a closure that waits for the result."""
     model, tx = DANN(), optimizer(0.01, 1000)
-    train_step = make_train_step(model, tx, "dann", 1000)
+    train_step = jax.jit(make_train_step(model, tx, "dann", 1000), donate_argnums=0)
     n, key = len(x) // 2, jax.random.key(1)
     src, tgt = (jnp.asarray(x[:n]), jnp.asarray(y[:n])), (jnp.asarray(x[n:]), jnp.asarray(y[n:]))
     state = [init_state(model, tx, jax.random.key(0))]
 
     def step():
-        state[0], _ = train_step(state[0], src, tgt, key)
+        state[0], _ = train_step(state[0], (src, tgt), key)
         jax.block_until_ready(state[0])
 
     return step

@@ -5,18 +5,18 @@
 """
 
 import argparse
-import json
 from pathlib import Path
 
 from jaxdl.figures import plot_curves
 from jaxdl.report import write_table
+from jaxdl.training import epoch_records, read_history
 
 COLUMNS = ("epoch", "step", "d_loss", "g_loss", "frechet", "frechet_real", "modes", "cond_acc")
 
 
 def run_rows(run: Path) -> list[dict]:
-    """The per-epoch rows of one run (from its history.json), labelled with the run's folder name."""
-    epochs = json.loads((run / "history.json").read_text())["epochs"]
+    """The per-epoch rows of one run (from its history.jsonl), labelled with the run's folder name."""
+    epochs = epoch_records(read_history(run / "history.jsonl"))
     return [{"run": run.name, **{k: row[k] for k in COLUMNS if k in row}} for row in epochs]
 
 

@@ -3,16 +3,20 @@
 import argparse
 from dataclasses import fields
 
+import jax
+
 from jaxdl.gan.losses import GENERATOR_LOSSES
 from jaxdl.gan.train import GanConfig, fit
 from jaxdl.report import markdown_table
+from jaxdl.training import epoch_records
 
 
 def _gan(args: argparse.Namespace) -> None:
     """Run the configured training and print the per-epoch quality table."""
+    if args.distributed:
+        jax.distributed.initialize()
     config = GanConfig(**{f.name: getattr(args, f.name) for f in fields(GanConfig)})
-    history = fit(config)
-    print(markdown_table(history["epochs"]), end="")
+    print(markdown_table(epoch_records(fit(config)[1])), end="")
     print(f"outputs in {config.out}")
 
 
@@ -36,5 +40,9 @@ def register(subparsers) -> None:
                         help="samples scored per epoch (Frechet distance, accuracy, coverage)")
     parser.add_argument("--scorer-epochs", dest="scorer_epochs", type=int, default=default.scorer_epochs,
                         help="epochs of the scoring classifier (trained once, cached)")
+    parser.add_argument("--log-every", dest="log_every", type=int, default=default.log_every,
+                        help="a step record (mean losses) in history.jsonl every N iterations; 0: per epoch only")
     parser.add_argument("--out", default=default.out, help="output folder; an existing run there is resumed")
+    parser.add_argument("--distributed", action="store_true", help="one process of a multi-host run: call "
+                        "jax.distributed.initialize() first (Slurm, TPU slice or JAX_COORDINATOR_ADDRESS...)")
     parser.set_defaults(func=_gan)

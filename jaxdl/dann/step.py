@@ -1,4 +1,4 @@
-"""One pure, jitted training step for DANN and its baselines, with one optax state over all parameters.
+"""One pure training step (jitted by jaxdl.training) for DANN and its baselines, with one optax state over all parameters.
 
 Methods: "dann" (label loss on source + domain loss through the GRL), "source-only" (no domain
 branch), "target-only" (labels of the target: the upper bound), "pseudo-label" (self-training on
@@ -32,28 +32,29 @@ def optimizer(mu0: float, total_steps: int) -> optax.GradientTransformation:
     return optax.sgd(lr_schedule(mu0, total_steps), momentum=0.9)
 
 
-def init_state(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array, shape=(1, 32, 32, 3)) -> State:
+def init_state(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array,
+               shape: tuple[int, ...] = (1, 32, 32, 3)) -> State:
     """A fresh State with parameters initialised from `key`."""
     params = model.init(key, jnp.zeros(shape, jnp.float32))["params"]
     return State(params=params, opt_state=tx.init(params), step=jnp.zeros((), jnp.int32))
 
 
-def _losses(method: str, outputs, labels: jnp.ndarray, n_source: int, weight: jnp.ndarray, threshold: float):
+def _losses(method: str, outputs: tuple, labels: jnp.ndarray, n_source: int, weight: jnp.ndarray,
+            threshold: float) -> tuple[jnp.ndarray, dict]:
     """(total loss, metrics) of `method` from the network outputs on the concatenated source+target batch."""
     logits, domain_logits, _ = outputs
     ce = optax.softmax_cross_entropy_with_integer_labels
-    nan = jnp.array(jnp.nan)
     if method == "target-only":
         label_loss = ce(logits[n_source:], labels[n_source:]).mean()
-        return label_loss, {"label_loss": label_loss, "domain_loss": nan, "domain_acc": nan}
+        return label_loss, {"label_loss": label_loss}
     label_loss = ce(logits[:n_source], labels[:n_source]).mean()
     if method == "source-only":
-        return label_loss, {"label_loss": label_loss, "domain_loss": nan, "domain_acc": nan}
+        return label_loss, {"label_loss": label_loss}
     if method == "pseudo-label":
         probs = jax.nn.softmax(jax.lax.stop_gradient(logits[n_source:]))
         mask = probs.max(-1) >= threshold
         pseudo = jnp.where(mask, ce(logits[n_source:], probs.argmax(-1)), 0.0).sum() / jnp.maximum(mask.sum(), 1)
-        return label_loss + weight * pseudo, {"label_loss": label_loss, "domain_loss": nan, "domain_acc": mask.mean()}
+        return label_loss + weight * pseudo, {"label_loss": label_loss, "confident": mask.mean()}
     domain = (jnp.arange(domain_logits.shape[0]) >= n_source).astype(jnp.float32)  # 0 source, 1 target
     domain_loss = optax.sigmoid_binary_cross_entropy(domain_logits, domain).mean()
     domain_acc = ((domain_logits > 0) == (domain > 0.5)).mean()
@@ -62,21 +63,21 @@ def _losses(method: str, outputs, labels: jnp.ndarray, n_source: int, weight: jn
 
 def make_train_step(model: nn.Module, tx: optax.GradientTransformation, method: str, total_steps: int,
                     lam_max: float = 1.0, threshold: float = 0.9) -> Callable:
-    """train_step(state, source_batch, target_batch, key) -> (state, metrics), jitted; lam follows the paper's schedule.
+    """train_step(state, (source_batch, target_batch), key) -> (state, metrics), pure; lam follows the paper's schedule.
 
-    For "pseudo-label", metrics["domain_acc"] is the fraction of confident (pseudo-labelled) target images.
-    `key` feeds the 'dropout' stream, so stochastic variants of the network need no new signature.
+    Metrics: label_loss and lam; "dann" adds domain_loss and domain_acc, "pseudo-label" the fraction of confident
+    (pseudo-labelled) target images. `key` feeds the 'dropout' stream, so stochastic variants need no new signature.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
 
-    @jax.jit
-    def train_step(state: State, source_batch: Batch, target_batch: Batch, key: jax.Array):
+    def train_step(state: State, batch: tuple[Batch, Batch], key: jax.Array) -> tuple[State, dict]:
+        source_batch, target_batch = batch
         weight = lam_schedule(state.step / total_steps, lam_max)
         images = jnp.concatenate([source_batch[0], target_batch[0]])
         labels = jnp.concatenate([source_batch[1], target_batch[1]])
 
-        def loss_fn(params):
+        def loss_fn(params: dict) -> tuple[jnp.ndarray, dict]:
             outputs = model.apply({"params": params}, images, weight, rngs={"dropout": key})
             return _losses(method, outputs, labels, source_batch[0].shape[0], weight, threshold)
 

@@ -1,13 +1,13 @@
-"""The DANN training loop: shuffled source/target batches, per-epoch Orbax checkpoints with resume, evaluation."""
+"""DANN training on jaxdl.training's loop (shuffled source batches, target batches drawn alongside) and evaluation."""
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import jax
 import numpy as np
-from tqdm.auto import tqdm
+from jax.sharding import Mesh
 
-from jaxdl import checkpoint
+from jaxdl import training
 from jaxdl.dann.step import State, init_state, make_train_step, optimizer
 from jaxdl.features import padded_batches
 from jaxdl.models.dann import DANN
@@ -27,34 +27,23 @@ def epoch_batches(seed: int, epoch: int, n_source: int, n_target: int, batch_siz
 
 
 def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_size: int = 64, seed: int = 0,
-        mu0: float = 0.01, lam_max: float = 1.0, init: str = "torch",
-        ckpt_dir: str | Path | None = None) -> tuple[State, list[dict]]:
-    """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch metrics).
+        mu0: float = 0.01, lam_max: float = 1.0, init: str = "torch", ckpt_dir: str | Path | None = None,
+        progress: bool = True, mesh: Mesh | None = None) -> tuple[State, list[dict]]:
+    """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch records).
 
-    `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state and
-    history are saved after every epoch and an interrupted run resumes there.
+    `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state is
+    saved after every epoch (history in ckpt_dir/history.jsonl) and an interrupted run resumes there (jaxdl.training).
     """
     steps_per_epoch = max(len(source[0]) // batch_size, 1)
     model, tx = DANN(init_scheme=init), optimizer(mu0, epochs * steps_per_epoch)
     train_step = make_train_step(model, tx, method, epochs * steps_per_epoch, lam_max)
-    state, history, first = init_state(model, tx, jax.random.key(seed)), [], 0
-    mngr = checkpoint.manager(ckpt_dir) if ckpt_dir else None
-    if mngr:
-        state, done = checkpoint.restore_latest(mngr, state)
-        if done is not None:
-            first, history = done, json.loads((Path(ckpt_dir) / "history.json").read_text())[:done]
-    for epoch in range(first, epochs):
-        batches = epoch_batches(seed, epoch, len(source[0]), len(target[0]), batch_size)
-        sums: dict[str, float] = {}
-        for i, (s, t) in enumerate(tqdm(batches, desc=f"{method} epoch {epoch + 1}/{epochs}", leave=False, mininterval=1.0)):
-            key = jax.random.fold_in(jax.random.key(seed), epoch * steps_per_epoch + i)
-            state, metrics = train_step(state, (source[0][s], source[1][s]), (target[0][t], target[1][t]), key)
-            sums = {k: sums.get(k, 0.0) + float(v) for k, v in metrics.items()}
-        history.append({"epoch": epoch + 1, **{k: v / steps_per_epoch for k, v in sums.items()}})
-        if mngr:
-            checkpoint.save(mngr, epoch + 1, state)
-            (Path(ckpt_dir) / "history.json").write_text(json.dumps(history))
-    return state, history
+
+    def batches(epoch: int) -> Iterator[tuple[Arrays, Arrays]]:
+        for s, t in epoch_batches(seed, epoch, len(source[0]), len(target[0]), batch_size):
+            yield (source[0][s], source[1][s]), (target[0][t], target[1][t])
+
+    settings = training.Settings(epochs, steps_per_epoch, jax.random.key(seed), out=ckpt_dir, progress=progress, desc=method)
+    return training.fit(init_state(model, tx, jax.random.key(seed)), train_step, batches, settings, mesh=mesh)
 
 
 @jax.jit

@@ -1,13 +1,13 @@
-"""One pure, jitted DCGAN training iteration over two optax states (D step, then G step).
+"""One pure DCGAN training iteration over two optax states (D step, then G step), jitted by jaxdl.training.
 
 As in the PyTorch DCGAN recipe, G runs forward once per iteration: `jax.vjp` keeps its
 pullback, D is updated on real and detached fake images, then the gradient of G's loss
 w.r.t. the fake images (through the updated D) is pulled back to G's parameters.
-Randomness (z, fake labels) comes only from the explicit `key`; the state is donated.
+Randomness (z, fake labels) comes only from the explicit `key`.
 """
 
-import functools
 from collections.abc import Callable
+from functools import partial
 
 import flax.linen as nn
 import jax
@@ -40,7 +40,6 @@ class GanState(struct.PyTreeNode):
     step: jax.Array
 
 
-@functools.cache  # equal settings -> the same object, so jitted steps built from it are reused, not recompiled
 def dcgan_adam(learning_rate: float = 2e-4, b1: float = 0.5) -> optax.GradientTransformation:
     """Adam as in the DCGAN paper (lr 2e-4, beta1 0.5): beta1 0.9 makes GAN training oscillate."""
     return optax.adam(learning_rate, b1=b1)
@@ -52,7 +51,7 @@ def _player(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array, 
     return Player(variables["params"], variables["batch_stats"], tx.init(variables["params"]))
 
 
-@functools.partial(jax.jit, static_argnums=(0, 1, 3, 4))
+@partial(jax.jit, static_argnums=(0, 1, 3, 4))
 def init_state(g: Generator, d: Discriminator, key: jax.Array, g_tx: optax.GradientTransformation,
                d_tx: optax.GradientTransformation) -> GanState:
     """Fresh DCGAN-initialised players for images of d's size with g's channel count."""
@@ -70,7 +69,7 @@ def sample_inputs(g: Generator, key: jax.Array, n: int) -> tuple[jax.Array, jax.
     return jax.random.normal(z_key, (n, g.nz)), labels
 
 
-@functools.partial(jax.jit, static_argnums=0)
+@partial(jax.jit, static_argnums=0)
 def generate(g: Generator, player: Player, z: jax.Array, labels: jax.Array | None = None) -> jax.Array:
     """Samples in eval mode (BatchNorm running statistics), images in [-1, 1]."""
     return g.apply({"params": player.params, "batch_stats": player.batch_stats}, z, labels, train=False)
@@ -83,13 +82,13 @@ def _train_forward(model: nn.Module, params: dict, batch_stats: dict, *inputs) -
     return out, updated["batch_stats"]
 
 
-@functools.cache  # one compiled step per (networks, optimisers, loss) in a process
 def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransformation,
                     d_tx: optax.GradientTransformation, g_loss: str = "nonsaturating") -> Callable:
-    """`train_step(state, images, labels, key) -> (state, metrics)`, jitted with the state donated."""
+    """`train_step(state, (images, labels or None), key) -> (state, metrics)`, pure (jaxdl.training jits it once per run)."""
     g_loss_fn = GENERATOR_LOSSES[g_loss]
 
-    def train_step(state: GanState, images: jax.Array, labels: jax.Array | None, key: jax.Array):
+    def train_step(state: GanState, batch: tuple[jax.Array, jax.Array | None], key: jax.Array) -> tuple[GanState, dict]:
+        images, labels = batch
         z, fake_labels = sample_inputs(g, key, images.shape[0])
         fake, g_pullback, g_stats = jax.vjp(
             lambda p: _train_forward(g, p, state.g.batch_stats, z, fake_labels), state.g.params, has_aux=True)
@@ -119,4 +118,4 @@ def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransfor
         }
         return new_state, metrics
 
-    return jax.jit(train_step, donate_argnums=0)
+    return train_step

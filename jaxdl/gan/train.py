@@ -1,13 +1,13 @@
-"""The GAN training loop: epochs of jitted steps, per-epoch samples, quality, checkpoints, figures.
+"""GAN training on jaxdl.training's loop, with per-epoch samples and quality, and the run's figures.
 
 Everything a run writes goes under `config.out`: samples/epoch_NNN.png (fixed z; for a cDCGAN one
 row per class, one column per z), samples.gif, losses.png, quality.{md,csv,png}, interpolation.png,
-history.json and checkpoints/. A rerun with the same `out` resumes from the last checkpoint and
-continues bit-identically (batch order and keys derive from the seed, epoch and step).
+history.jsonl and checkpoints/. A rerun with the same `out` resumes from the last checkpoint and
+continues bit-identically (batch order from (seed, epoch), step s trains with fold_in(key, 2 + s)).
 """
 
 import json
-import math
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -15,9 +15,9 @@ from pathlib import Path
 import jax
 import jax.numpy as jnp
 import numpy as np
-from tqdm.auto import tqdm
+from jax.sharding import Mesh
 
-from jaxdl import checkpoint, figures
+from jaxdl import figures, training
 from jaxdl.classifier import cached_classifier
 from jaxdl.errors import JaxdlError
 from jaxdl.gan.data import IDX_SETS, GanData, load
@@ -28,10 +28,6 @@ from jaxdl.models.dcgan import Discriminator, Generator
 from jaxdl.report import write_table
 
 GRID_COLUMNS = 10
-
-
-class TrainingDiverged(JaxdlError):
-    """A loss became NaN or infinite: training stops and the last good checkpoint stays."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +49,7 @@ class GanConfig:
     seed: int = 0
     eval_samples: int = 1000
     scorer_epochs: int = 5
+    log_every: int = 10
     out: str = "runs/gan"
 
 
@@ -91,50 +88,27 @@ def sample(run, state: GanState, g: Generator, key: jax.Array, n: int, batch: in
     return np.concatenate(images), None if labels is None else np.asarray(labels)
 
 
-def _history(path: Path, step: int) -> dict:
-    """The saved per-step and per-epoch records up to `step` (a resumed run drops what came after its checkpoint)."""
-    if not path.is_file() or step == 0:
-        return {"steps": [], "epochs": []}
-    saved = json.loads(path.read_text())
-    return {"steps": [r for r in saved["steps"] if r["step"] <= step],
-            "epochs": [r for r in saved["epochs"] if r["step"] <= step]}
-
-
-def _check_finite(metrics: dict[str, float], step: int, out: Path) -> None:
-    """Stop with TrainingDiverged when a loss is NaN/inf, pointing at the last good checkpoint."""
-    bad = {k: v for k, v in metrics.items() if not math.isfinite(v)}
-    if bad:
-        raise TrainingDiverged(f"non-finite {', '.join(f'{k}={v}' for k, v in bad.items())} at step {step}; "
-                               f"training stopped, the last good checkpoint is kept in {out / 'checkpoints'}")
-
-
-def _write_figures(out: Path, history: dict, frames: list[Path]) -> None:
+def _write_figures(out: Path, history: training.History) -> None:
     """Loss curves, quality table and curves, and the animation of the per-epoch grids."""
-    figures.plot_curves(history["steps"], "step", ["d_loss", "g_loss"], out / "losses.png", "GAN losses",
-                        smooth=min(20, len(history["steps"])))
-    if history["epochs"]:
-        write_table(history["epochs"], out / "quality")
-        scores = [k for k in ("frechet", "cond_acc") if k in history["epochs"][0]]
-        for key in scores:
-            figures.plot_curves(history["epochs"], "epoch", [key], out / f"quality_{key}.png", key)
-    figures.save_gif(frames, out / "samples.gif")
+    epochs = training.epoch_records(history)
+    steps = [r for r in history if "epoch" not in r] or epochs
+    figures.plot_curves(steps, "step", ["d_loss", "g_loss"], out / "losses.png", "GAN losses", smooth=min(20, len(steps)))
+    write_table(epochs, out / "quality")
+    for key in [k for k in ("frechet", "cond_acc") if k in epochs[0]]:
+        figures.plot_curves(epochs, "epoch", [key], out / f"quality_{key}.png", key)
+    figures.save_gif(sorted((out / "samples").glob("epoch_*.png")), out / "samples.gif")
 
 
-def fit(config: GanConfig, data: GanData | None = None) -> dict:
-    """Train (or resume) the configured GAN; returns the history {"steps": [...], "epochs": [...]}."""
+def fit(config: GanConfig, data: GanData | None = None, *, progress: bool = True, mesh: Mesh | None = None) -> tuple[GanState, training.History]:
+    """Train (or resume) the configured GAN; returns (state, history: step records every config.log_every, epoch records)."""
     if config.image_size is None:
         config = replace(config, image_size=32 if config.data in ("digits", *IDX_SETS) else 64)
     data = data or load(config.data, config.image_size, config.root, seed=config.seed)
     out = Path(config.out)
     (out / "samples").mkdir(parents=True, exist_ok=True)
     g, d = networks(config, data.train.shape[-1], data.num_classes)
-    g_tx = d_tx = dcgan_adam(config.lr, config.beta1)
-    key = prng_key(config.seed)
-    mngr = checkpoint.manager(out / "checkpoints")
-    state, _ = checkpoint.restore_latest(mngr, init_state(g, d, key, g_tx, d_tx))
-    step = int(state.step)
-    history = _history(out / "history.json", step)
-    train_step, run = make_train_step(g, d, g_tx, d_tx, config.loss), partial(generate, g)
+    tx = dcgan_adam(config.lr, config.beta1)
+    key, run = prng_key(config.seed), partial(generate, g)
     per_epoch = len(data.train) // config.batch_size
     if per_epoch == 0:
         raise JaxdlError(f"{len(data.train)} training images make no batch of {config.batch_size}; lower --batch-size")
@@ -146,30 +120,28 @@ def fit(config: GanConfig, data: GanData | None = None) -> dict:
         if scorer else None
     grid_z, grid_labels = fixed_inputs(g, jax.random.fold_in(key, 1))
     (out / "config.json").write_text(json.dumps(asdict(config), indent=1))
-    for epoch in range(step // per_epoch, config.epochs):
+
+    def batches(epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
         order = np.random.default_rng([config.seed, epoch]).permutation(len(data.train))
-        bar = tqdm(range(per_epoch), desc=f"epoch {epoch + 1}/{config.epochs}", mininterval=1.0)
-        for i in bar:
+        for i in range(per_epoch):
             batch = order[i * config.batch_size:(i + 1) * config.batch_size]
-            labels = None if data.train_labels is None or not g.num_classes else data.train_labels[batch]
-            state, metrics = train_step(state, data.train[batch], labels, jax.random.fold_in(key, 2 + step))
-            step += 1
-            metrics = {k: float(v) for k, v in metrics.items()}
-            _check_finite(metrics, step, out)
-            history["steps"].append({"step": step, **metrics})
-            bar.set_postfix(D=f"{metrics['d_loss']:.3f}", G=f"{metrics['g_loss']:.3f}",
-                            Dx=f"{metrics['d_real']:.2f}", DGz=f"{metrics['d_fake']:.2f}")
+            yield data.train[batch], None if data.train_labels is None or not g.num_classes else data.train_labels[batch]
+
+    def evaluate(state: GanState, epoch: int) -> dict:
+        """Save the epoch's grid of fixed inputs; score eval samples when the data has labels."""
         grid = np.asarray(run(state.g, grid_z, grid_labels))
-        figures.save_png(figures.image_grid(grid, GRID_COLUMNS), out / "samples" / f"epoch_{epoch + 1:03d}.png")
-        row = {"epoch": epoch + 1, "step": step, "d_loss": metrics["d_loss"], "g_loss": metrics["g_loss"]}
-        if scorer:
-            samples, conditioning = sample(run, state, g, jax.random.fold_in(key, 0), config.eval_samples)
-            row.update(score_samples(scorer, samples, conditioning, real_features, data.num_classes), frechet_real=floor)
-        history["epochs"].append(row)
-        checkpoint.save(mngr, step, state)
-        (out / "history.json").write_text(json.dumps(history))
-        _write_figures(out, history, sorted((out / "samples").glob("epoch_*.png")))
+        figures.save_png(figures.image_grid(grid, GRID_COLUMNS), out / "samples" / f"epoch_{epoch:03d}.png")
+        if not scorer:
+            return {}
+        samples, conditioning = sample(run, state, g, jax.random.fold_in(key, 0), config.eval_samples)
+        return {**score_samples(scorer, samples, conditioning, real_features, data.num_classes), "frechet_real": floor}
+
+    settings = training.Settings(config.epochs, per_epoch, key, key_offset=2, out=out, log_every=config.log_every,
+                                 progress=progress, desc="GAN")
+    state, history = training.fit(init_state(g, d, key, tx, tx), make_train_step(g, d, tx, tx, config.loss), batches,
+                                  settings, evaluate=evaluate, mesh=mesh)
+    _write_figures(out, history)
     z, labels = interpolation_inputs(g, jax.random.fold_in(key, 0xC0FFEE))
     figures.save_png(figures.image_grid(np.asarray(run(state.g, z, labels)), GRID_COLUMNS),
                      out / "interpolation.png")
-    return history
+    return state, history
