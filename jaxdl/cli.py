@@ -12,7 +12,7 @@ DESCRIPTION = (
     "torchvision weights, transfer learning, network visualization, domain adaptation (DANN) and GANs. "
     "`jaxdl COMMAND --help` tells more."
 )
-COMMANDS = ("info", "weights", "transfer", "demo", "gan", "dann", "visualize")
+COMMANDS = ("info", "weights", "transfer", "finetune", "demo", "gan", "dann", "visualize")
 
 
 def build_parser() -> argparse.ArgumentParser:

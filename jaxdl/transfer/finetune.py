@@ -7,6 +7,7 @@ bit-identical. The network runs in two parts (the named layers allow it): the fr
 training mode from that activation on (`start=`), whose BatchNorm statistics are updated.
 """
 
+import functools
 from collections.abc import Callable
 
 import flax.linen as nn
@@ -30,11 +31,12 @@ STAGES = {
 
 
 class State(struct.PyTreeNode):
-    """What a fine-tuning step changes: parameters, BatchNorm running statistics, the optimiser's state."""
+    """What a fine-tuning step changes: parameters, BatchNorm running statistics, the optimiser's state, the step."""
 
     params: dict
     batch_stats: dict
     opt_state: optax.OptState
+    step: jax.Array
 
 
 def stage_choices(arch: str) -> tuple[str, ...]:
@@ -70,7 +72,7 @@ def with_new_classifier(model: nn.Module, variables: dict, key: jax.Array, size:
     before = model.layer_names()[model.layer_names().index(names[-1]) - 1]
     image = jax.ShapeDtypeStruct((1, size, size, 3), jnp.float32)
     shape = jax.eval_shape(lambda v, x: model.apply(v, x, layer=before), variables, image)
-    fresh = model.init(key, jnp.zeros(shape.shape, shape.dtype), start=before)["params"]
+    fresh = jax.jit(functools.partial(model.init, start=before))(key, jnp.zeros(shape.shape, shape.dtype))["params"]
     return {**variables, "params": {**variables["params"], **fresh}}
 
 
@@ -79,15 +81,20 @@ def optimizer(tx: optax.GradientTransformation, labels: dict) -> optax.GradientT
     return optax.multi_transform({"train": tx, "frozen": optax.set_to_zero()}, labels)
 
 
+def variables_of(state: State) -> dict:
+    """The model's variables in a state."""
+    return {"params": state.params, "batch_stats": state.batch_stats}
+
+
 def initial_state(variables: dict, tx: optax.GradientTransformation) -> State:
     """The starting state from a model's variables and the (multi-transform) optimiser."""
-    return State(variables["params"], variables.get("batch_stats", {}), tx.init(variables["params"]))
+    return State(variables["params"], variables.get("batch_stats", {}), tx.init(variables["params"]), jnp.array(0, jnp.int32))
 
 
 def forward(model: nn.Module, state: State, images: jax.Array, last_frozen: str | None, key: jax.Array) -> tuple[jax.Array, dict]:
     """(training logits, new BatchNorm statistics): the frozen part in inference mode without gradient, the rest in
     training mode (dropout from `key`, batch statistics) from the activation of `last_frozen` on."""
-    variables = {"params": state.params, "batch_stats": state.batch_stats}
+    variables = variables_of(state)
     x = images
     if last_frozen is not None:
         x = jax.lax.stop_gradient(model.apply(variables, images, train=False, layer=last_frozen))
@@ -111,17 +118,17 @@ def make_train_step(model: nn.Module, tx: optax.GradientTransformation, last_fro
 
         (loss, (logits, stats)), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
         updates, opt_state = tx.update(grads, state.opt_state, state.params)
-        state = State(optax.apply_updates(state.params, updates), stats, opt_state)
+        state = State(optax.apply_updates(state.params, updates), stats, opt_state, state.step + 1)
         return state, {"loss": loss, "accuracy": (logits.argmax(-1) == labels).mean()}
 
     return train_step
 
 
 def make_eval_step(model: nn.Module) -> Callable:
-    """`eval_step(state, images, labels, count) -> (summed loss, correct)` over the first `count` rows of a padded batch."""
+    """`eval_step(variables, images, labels, count) -> (summed loss, correct)` over the first `count` rows of a padded batch."""
 
-    def eval_step(state: State, images: jax.Array, labels: jax.Array, count: jax.Array) -> tuple[jax.Array, jax.Array]:
-        logits = model.apply({"params": state.params, "batch_stats": state.batch_stats}, images, train=False)
+    def eval_step(variables: dict, images: jax.Array, labels: jax.Array, count: jax.Array) -> tuple[jax.Array, jax.Array]:
+        logits = model.apply(variables, images, train=False)
         real = jnp.arange(len(labels)) < count
         loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
         return jnp.where(real, loss, 0).sum(), jnp.where(real, logits.argmax(-1) == labels, False).sum()
