@@ -5,6 +5,7 @@ global batch: XLA inserts the all-reduce. Across hosts, call `jax.distributed.in
 then builds the same global batch and contributes its own rows.
 """
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax
@@ -14,9 +15,10 @@ from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 from jaxdl.errors import JaxdlError
 
 
-def data_mesh() -> Mesh:
-    """A 1-D mesh named "data" over all devices of all processes (Auto axes: XLA places the collectives)."""
-    return jax.make_mesh((jax.device_count(),), ("data",), axis_types=(AxisType.Auto,))
+def data_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
+    """A 1-D mesh named "data" over `devices` (default: all devices of all processes); Auto axes: XLA places collectives."""
+    devices = devices or jax.devices()
+    return jax.make_mesh((len(devices),), ("data",), axis_types=(AxisType.Auto,), devices=devices)
 
 
 def replicated(mesh: Mesh) -> NamedSharding:
@@ -44,3 +46,14 @@ def put_batch(batch: Any, mesh: Mesh) -> Any:
 def put_replicated(tree: Any, mesh: Mesh) -> Any:
     """A pytree (the training state) copied to every device of `mesh`."""
     return jax.device_put(tree, replicated(mesh))
+
+
+def split_apply(fn: Callable[[Any, Any], Any], params: Any, batch: Any, mesh: Mesh) -> Any:
+    """`fn(params, batch)` with the batch's rows split over `mesh`: evaluation runs data-parallel like training.
+
+    The rows are padded with zeros to a multiple of the device count and the outputs cut back to the batch's rows.
+    """
+    rows = len(jax.tree.leaves(batch)[0])
+    pad = lambda a: np.pad(np.asarray(a), [(0, -rows % mesh.size)] + [(0, 0)] * (np.ndim(a) - 1))  # noqa: E731
+    out = fn(put_replicated(params, mesh), put_batch(jax.tree.map(pad, batch), mesh))
+    return jax.tree.map(lambda a: a[:rows], out)

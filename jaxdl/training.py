@@ -35,7 +35,8 @@ class TrainingDiverged(JaxdlError):
 
 @dataclass(frozen=True)
 class Settings:
-    """How long to train, which keys, where to write (None: no checkpoint, no history file, no resume)."""
+    """How long and with which keys to train; `out`: the run folder (checkpoints/, history.jsonl; None: nothing written,
+    no resume); `log_every`: steps between step records (0: epoch records only); `key_offset`: fold_in index of step 0."""
 
     epochs: int
     steps_per_epoch: int

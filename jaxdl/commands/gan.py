@@ -20,7 +20,7 @@ def _gan(args: argparse.Namespace) -> None:
     print(f"outputs in {config.out}")
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `gan`."""
     default = GanConfig()
     parser = subparsers.add_parser("gan", help="train a DCGAN or conditional DCGAN (resumes from --out)")
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
     parser.add_argument("--lr", type=float, default=default.lr, help="Adam learning rate (default 2e-4)")
     parser.add_argument("--beta1", type=float, default=default.beta1, help="Adam beta1 (default 0.5)")
     parser.add_argument("--eval-samples", dest="eval_samples", type=int, default=default.eval_samples,
-                        help="samples scored per epoch (Frechet distance, accuracy, coverage)")
+                        help="samples scored per epoch (Frechet distance, accuracy, coverage); 0: no scoring")
     parser.add_argument("--scorer-epochs", dest="scorer_epochs", type=int, default=default.scorer_epochs,
                         help="epochs of the scoring classifier (trained once, cached)")
     parser.add_argument("--log-every", dest="log_every", type=int, default=default.log_every,

@@ -1,6 +1,7 @@
 """Multi-seed comparisons of DANN and its baselines (the README tables and the lam ablation)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -11,9 +12,9 @@ from jaxdl.errors import DataError
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
-def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos=None, seed: int = 0, split: str = "test",
-            source_eval_fraction: float | None = None, eval_split: str | None = None, scale: str = "centered",
-            resize: str = "pil"):
+def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, photos: str | Path | None = None, seed: int = 0,
+            split: str = "test", source_eval_fraction: float | None = None, eval_split: str | None = None,
+            scale: str = "centered", resize: str = "pil") -> list[tuple[Arrays, Arrays]]:
     """((source train, source test), (target train, target test)) of two domain specs, last fraction of each held out.
 
     `scale` and `resize` are the input conventions of `domains.as_domain`.
@@ -46,8 +47,8 @@ def jaxdl_classifier(method: str, source: Arrays, target: Arrays, seed: int, **f
     return lambda images: predict(state.params, images)[0]
 
 
-def compare(source: tuple[Arrays, Arrays], target: tuple[Arrays, Arrays], methods, seeds, train: Callable = jaxdl_classifier,
-            **fit_options) -> list[dict]:
+def compare(source: tuple[Arrays, Arrays], target: tuple[Arrays, Arrays], methods: Sequence[str], seeds: Iterable[int],
+            train: Callable = jaxdl_classifier, **fit_options) -> list[dict]:
     """One row per (method, seed): source and target test accuracy in %.
 
     `train(method, source train, target train, seed, **fit_options)` returns a classifier (images -> classes): jaxdl's by

@@ -7,7 +7,7 @@ import jax
 import numpy as np
 from jax.sharding import Mesh
 
-from jaxdl import training
+from jaxdl import parallel, training
 from jaxdl.dann.step import State, init_state, make_train_step, optimizer
 from jaxdl.features import padded_batches
 from jaxdl.models.dann import DANN
@@ -47,19 +47,22 @@ def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_
 
 
 @jax.jit
-def _forward(params, x):
+def _forward(params: dict, x: jax.Array) -> tuple[jax.Array, jax.Array]:
     """(class logits, features) of a batch: the domain branch is not evaluated at test time."""
     logits, _, features = DANN().apply({"params": params}, x, 0.0)
     return logits, features
 
 
-def predict(params, images: np.ndarray, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted classes, features N,1200) of all images, in batches (the last one padded: one compilation)."""
-    outputs = [(rows, _forward(params, batch)) for rows, batch in padded_batches(images, min(batch_size, len(images)))]
+def predict(params: dict, images: np.ndarray, batch_size: int = 500, mesh: Mesh | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(predicted classes, features N,1200) of all images, in batches split over the mesh (default: all devices); the
+    last batch is padded (one compilation)."""
+    mesh = mesh or parallel.data_mesh()
+    size = -(-min(batch_size, len(images)) // mesh.size) * mesh.size  # a multiple of the device count
+    outputs = [(rows, parallel.split_apply(_forward, params, batch, mesh)) for rows, batch in padded_batches(images, size)]
     classes = np.concatenate([np.asarray(logits.argmax(-1))[: rows.stop - rows.start] for rows, (logits, _) in outputs])
     return classes, np.concatenate([np.asarray(features)[: rows.stop - rows.start] for rows, (_, features) in outputs])
 
 
-def accuracy(params, data: Arrays) -> float:
+def accuracy(params: dict, data: Arrays, mesh: Mesh | None = None) -> float:
     """Fraction of `data` (images, labels) classified correctly."""
-    return float((predict(params, data[0])[0] == data[1]).mean())
+    return float((predict(params, data[0], mesh=mesh)[0] == data[1]).mean())

@@ -93,7 +93,7 @@ def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransfor
         fake, g_pullback, g_stats = jax.vjp(
             lambda p: _train_forward(g, p, state.g.batch_stats, z, fake_labels), state.g.params, has_aux=True)
 
-        def d_objective(params):
+        def d_objective(params: dict) -> tuple[jax.Array, tuple]:
             real_logits, stats = _train_forward(d, params, state.d.batch_stats, images, labels)
             fake_logits, stats = _train_forward(d, params, stats, fake, fake_labels)
             return discriminator_loss(real_logits, fake_logits), (stats, real_logits, fake_logits)
@@ -102,7 +102,7 @@ def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransfor
             state.d.params)
         d_player = state.d.update(d_tx, d_grads, d_stats)
 
-        def g_objective(fake_images):
+        def g_objective(fake_images: jax.Array) -> tuple[jax.Array, tuple]:
             logits, stats = _train_forward(d, d_player.params, d_player.batch_stats, fake_images, fake_labels)
             return g_loss_fn(logits), (stats, logits)
 

@@ -7,9 +7,8 @@ continues bit-identically (batch order from (seed, epoch), step s trains with fo
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
-from functools import partial
 from pathlib import Path
 
 import jax
@@ -17,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh
 
-from jaxdl import figures, training
+from jaxdl import figures, parallel, training
 from jaxdl.classifier import cached_classifier
 from jaxdl.errors import JaxdlError
 from jaxdl.gan.data import IDX_SETS, GanData, load
@@ -80,7 +79,7 @@ def interpolation_inputs(g: Generator, key: jax.Array, steps: int = GRID_COLUMNS
     return z, (jnp.repeat(jnp.arange(rows), steps) if g.num_classes else None)
 
 
-def sample(run, state: GanState, g: Generator, key: jax.Array, n: int, batch: int = 500) -> tuple[np.ndarray, np.ndarray | None]:
+def sample(run: Callable, state: GanState, g: Generator, key: jax.Array, n: int, batch: int = 500) -> tuple[np.ndarray, np.ndarray | None]:
     """n eval-mode samples (and their conditioning labels) from the jitted generator `run`, in batches."""
     z, labels = sample_inputs(g, key, n)
     images = [np.asarray(run(state.g, z[i:i + batch], None if labels is None else labels[i:i + batch]))
@@ -108,12 +107,15 @@ def fit(config: GanConfig, data: GanData | None = None, *, progress: bool = True
     (out / "samples").mkdir(parents=True, exist_ok=True)
     g, d = networks(config, data.train.shape[-1], data.num_classes)
     tx = dcgan_adam(config.lr, config.beta1)
-    key, run = prng_key(config.seed), partial(generate, g)
+    mesh = mesh or parallel.data_mesh()
+    key = prng_key(config.seed)
+    # G in eval mode on rows split over the devices (generate is jitted once per G; the lambdas only route arguments)
+    run = lambda player, z, labels: parallel.split_apply(lambda p, b: generate(g, p, *b), player, (z, labels), mesh)  # noqa: E731
     per_epoch = len(data.train) // config.batch_size
     if per_epoch == 0:
         raise JaxdlError(f"{len(data.train)} training images make no batch of {config.batch_size}; lower --batch-size")
     scorer = cached_classifier(data.train, data.train_labels, data.num_classes, config.scorer_epochs, config.seed) \
-        if data.num_classes else None
+        if data.num_classes and config.eval_samples else None
     real_features = classifier_outputs(scorer, data.held_out)[0] if scorer else None
     # The floor of the Fréchet distance: real training images against the held-out ones, same count as samples.
     floor = frechet_distance(classifier_outputs(scorer, data.train[:config.eval_samples])[0], real_features) \
