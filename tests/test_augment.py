@@ -9,7 +9,6 @@ import pytest
 
 from jaxdl.transfer.augment import augment, crop_boxes, resized_crop
 
-
 AUGMENT = jax.jit(augment, static_argnames=("size", "scale", "ratio"))  # one compilation per setting, as in training
 
 

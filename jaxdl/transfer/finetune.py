@@ -57,7 +57,8 @@ def trainable_labels(model: nn.Module, params: dict, last_frozen: str | None) ->
     """params' tree with "train" on every leaf of a layer after `last_frozen`, "frozen" on the others."""
     names = model.layer_names()
     cut = -1 if last_frozen is None else names.index(last_frozen)
-    return {layer: jax.tree.map(lambda _, t=names.index(layer) > cut: "train" if t else "frozen", sub) for layer, sub in params.items()}
+    label = {layer: "train" if names.index(layer) > cut else "frozen" for layer in params}
+    return {layer: jax.tree.map(lambda _, name=label[layer]: name, sub) for layer, sub in params.items()}
 
 
 def count_trainable(params: dict, labels: dict) -> int:
