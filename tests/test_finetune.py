@@ -111,7 +111,7 @@ def test_padded_evaluation_counts_only_real_rows() -> None:
     images, labels = rng.normal(size=(8, 32, 32, 3)).astype(np.float32), np.arange(8) % 3
     model = models.create("squeezenet1_1", num_classes=3)
     variables = random_init(model, images[:1])
-    logits = model.apply(variables, images)
+    logits = jax.jit(model.apply)(variables, images)
     loss, acc = accuracy(model, variables, images, labels, batch_size=6)
     assert loss == pytest.approx(float(optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()), rel=1e-5)
     assert acc == float((np.asarray(logits).argmax(-1) == labels).mean())
@@ -121,10 +121,11 @@ PARALLEL = textwrap.dedent("""
     import jax, numpy as np
     from jax.sharding import Mesh
     from jaxdl import models
+    from jaxdl.pretrained import variables_for
     from jaxdl.transfer.finetune_run import FinetuneConfig, finetune
     rng = np.random.default_rng(0)
     images, labels = rng.normal(size=(40, 32, 32, 3)).astype(np.float32), np.arange(40) % 4
-    pretrained = jax.jit(models.create("squeezenet1_1").init)(jax.random.key(0), images[:1])
+    pretrained = variables_for(models.create("squeezenet1_1"), "squeezenet1_1", "random")
     config = FinetuneConfig("fire9-conv10", epochs=1, batch_size=8, size=24, learning_rate=1e-4, progress=False)
     runs = [finetune("squeezenet1_1", pretrained, images, labels, 4, config, Mesh(devices, ("data",)))
             for devices in (jax.devices(), jax.devices()[:1])]
