@@ -146,3 +146,10 @@ def test_four_devices_give_one_device_numbers() -> None:
     numbers = dict(line.split() for line in done.stdout.splitlines())
     assert numbers["steps"] == "4"
     assert float(numbers["loss"]) < 1e-5 and float(numbers["variables"]) < 1e-5
+
+
+def test_the_cli_rejects_a_bad_choice_in_one_line(capsys: pytest.CaptureFixture) -> None:
+    from jaxdl.cli import main
+
+    assert main(["finetune", "--root", "nowhere", "--arch", "vgg11", "--stages", "fc,fire9-conv10"]) == 2
+    assert capsys.readouterr().err == "jaxdl finetune: error: unknown stage choice 'fire9-conv10' for vgg11; choose one of: fc, conv5-fc, all\n"

@@ -89,4 +89,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--stages fire9-conv10 --epochs 6 --out runs/finetune   (rerun to resume)",
     )
     add_arguments(parser)
-    parser.set_defaults(func=lambda args: run(args) and 0)
+    parser.set_defaults(func=_finetune)
+
+
+def _finetune(args: argparse.Namespace) -> int:
+    """The CLI entry: run, exit code 0."""
+    run(args)
+    return 0
