@@ -39,14 +39,19 @@ class State(struct.PyTreeNode):
     step: jax.Array
 
 
+def family_stages(arch: str) -> dict[str, str | None]:
+    """{choice: first trained layer} of `arch`'s family (squeezenet, resnet, vgg, alexnet)."""
+    return STAGES[models.family(arch).__name__.rsplit(".", 1)[-1]]
+
+
 def stage_choices(arch: str) -> tuple[str, ...]:
     """The stage choices of `arch`'s family, fewest trained layers first."""
-    return tuple(STAGES[models.family(arch).__name__.rsplit(".", 1)[-1]])
+    return tuple(family_stages(arch))
 
 
 def frozen_until(model: nn.Module, arch: str, choice: str) -> str | None:
     """The last frozen layer of `choice` (None: nothing frozen); a JaxdlError names the valid choices for `arch`."""
-    choices = STAGES[models.family(arch).__name__.rsplit(".", 1)[-1]]
+    choices = family_stages(arch)
     if choice not in choices:
         raise JaxdlError(f"unknown stage choice {choice!r} for {arch}; choose one of: {', '.join(choices)}")
     first, names = choices[choice], model.layer_names()
