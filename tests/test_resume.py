@@ -5,6 +5,7 @@ every leaf of the final checkpoints (parameters, optimiser states, BatchNorm sta
 """
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import orbax.checkpoint as ocp
@@ -15,6 +16,9 @@ from jaxdl.dann.train import fit as fit_dann
 from jaxdl.gan.data import GanData, load
 from jaxdl.gan.train import GanConfig
 from jaxdl.gan.train import fit as fit_gan
+from jaxdl.models import create
+from jaxdl.pretrained import variables_for
+from jaxdl.transfer.finetune_run import FinetuneConfig, finetune
 
 RNG = np.random.default_rng(0)
 IMAGES, LABELS = RNG.uniform(-1, 1, (64, 32, 32, 1)).astype(np.float32), RNG.integers(0, 10, 64)
@@ -22,10 +26,17 @@ COLOUR = (np.repeat(IMAGES[:32], 3, -1), LABELS[:32])
 GAN = {"nz": 16, "ngf": 8, "ndf": 8, "batch_size": 32, "eval_samples": 0, "log_every": 1}
 
 
-def gan(out, epochs, conditional=False):
+def gan(out: Path, epochs: int, conditional: bool = False) -> None:
     digits = load("digits", 32)
     data = GanData(digits.train[:64], digits.train_labels[:64], digits.held_out[:64], digits.held_out_labels[:64], 10)
     fit_gan(GanConfig(epochs=epochs, conditional=conditional, out=str(out), **GAN), data, progress=False)
+
+
+def finetuned(out: Path, epochs: int) -> None:
+    """SqueezeNet 1.1 (random weights), fire9 + conv10 trained on 24x24 crops with dropout, 3 steps per epoch."""
+    pretrained = variables_for(create("squeezenet1_1"), "squeezenet1_1", "random")
+    config = FinetuneConfig("fire9-conv10", epochs=epochs, batch_size=8, size=24, val_fraction=0.25, out=out, progress=False)
+    finetune("squeezenet1_1", pretrained, COLOUR[0], np.arange(32) % 4, 4, config)
 
 
 CASES = {
@@ -33,10 +44,11 @@ CASES = {
     "dcgan": gan,
     "cdcgan": lambda out, epochs: gan(out, epochs, conditional=True),
     "classifier": lambda out, epochs: train_classifier(IMAGES, LABELS, 10, epochs, batch_size=16, out=out, progress=False),
+    "finetune": finetuned,
 }
 
 
-def final_checkpoint(run):
+def final_checkpoint(run: Path) -> tuple[int, dict[str, np.ndarray]]:
     """(step, every saved leaf as a flat {path: array}) of the newest checkpoint of a run folder."""
     with ocp.CheckpointManager(run / "checkpoints") as mngr:
         step = mngr.latest_step()
@@ -45,7 +57,7 @@ def final_checkpoint(run):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_resume_is_bit_identical(case, tmp_path):
+def test_resume_is_bit_identical(case: str, tmp_path: Path) -> None:
     straight, resumed = tmp_path / "straight", tmp_path / "resumed"
     CASES[case](straight, 2)
     shutil.copytree(straight, resumed)
