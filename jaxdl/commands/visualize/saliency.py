@@ -13,7 +13,7 @@ from jaxdl.commands.visualize.classes import (
 )
 from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
 from jaxdl.keys import prng_key
-from jaxdl.visualize.attribution_figure import heat, signed_colour
+from jaxdl.visualize.attribution_figure import picture
 from jaxdl.visualize.gradient import Method, in_batches
 from jaxdl.visualize.guided import guided_backprop
 from jaxdl.visualize.integrated_gradients import RULES, integrated_gradients
@@ -53,13 +53,6 @@ def method_of(args: argparse.Namespace, model: nn.Module, variables: dict) -> Me
     if args.method == "ig":
         return partial(integrated_gradients, model, variables, baseline=args.baseline, steps=args.steps, rule=args.rule)
     return partial(guided_backprop if args.method == "guided" else saliency, model, variables)
-
-
-def picture(method: str, attributions: np.ndarray) -> np.ndarray:
-    """What the figure shows: heat maps in [0, 1] (N,H,W), or guided gradients as colour (N,H,W,C)."""
-    if method == "guided":
-        return signed_colour(attributions)
-    return heat(np.abs(attributions).max(axis=-1) if attributions.ndim == 4 else attributions)
 
 
 def run(args: argparse.Namespace) -> None:
