@@ -105,8 +105,8 @@ def torch_saliency(arch: str, weights: Path, batch: int, size: int, steps: int, 
 
     def maps() -> np.ndarray:
         image = x.clone().requires_grad_(True)
-        model(image).gather(1, classes[:, None]).sum().backward()
-        return image.grad.abs().amax(dim=1).numpy()
+        (grad,) = torch.autograd.grad(model(image).gather(1, classes[:, None]).sum(), image)  # no weight gradients
+        return grad.abs().amax(dim=1).numpy()
 
     return lambda: [maps() for _ in range(steps)][-1]
 
