@@ -41,7 +41,7 @@ def pixels(batch: int, size: int) -> np.ndarray:
 
 
 def jax_pgd(arch: str, weights: Path, batch: int, size: int, steps: int, threads: int) -> Callable[[], np.ndarray]:
-    """jaxdl: make_pgd on Subject.logits_of_pixels, one call = `steps` steps (one jitted lax loop)."""
+    """jaxdl: make_pgd on Subject.logits_of_pixels, one call = `steps` steps (one jit, the loop unrolled)."""
     pin(threads)
     import jax.numpy as jnp
 
@@ -105,8 +105,8 @@ def torch_saliency(arch: str, weights: Path, batch: int, size: int, steps: int, 
 
     def maps() -> np.ndarray:
         image = x.clone().requires_grad_(True)
-        model(image).gather(1, classes[:, None]).sum().backward()
-        return image.grad.abs().amax(dim=1).numpy()
+        (grad,) = torch.autograd.grad(model(image).gather(1, classes[:, None]).sum(), image)  # no weight gradients
+        return grad.abs().amax(dim=1).numpy()
 
     return lambda: [maps() for _ in range(steps)][-1]
 

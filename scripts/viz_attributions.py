@@ -1,8 +1,10 @@
 """The attribution figures of the README on the real SqueezeNet 1.0 and the course's 25 ImageNet images.
 
-Top-5 predictions (table + figure), the 96 conv1 activation maps of image 0, and vanilla saliency, SmoothGrad
-and Grad-CAM (fire9) for all 25 images, explaining each image's true class, 5 images per figure.
-Run: PYTHONPATH=. python scripts/viz_attributions.py --out docs/visualize
+Top-5 predictions (table + figure), the 96 conv1 activation maps of image 0, and vanilla saliency, SmoothGrad,
+integrated gradients, guided backprop and Grad-CAM (fire9) for all 25 images, explaining each image's true class,
+5 images per figure.
+Run: PYTHONPATH=. python scripts/viz_attributions.py --out docs/visualize --samples 10
+     PYTHONPATH=. python scripts/viz_attributions.py --out docs/visualize --methods ig guided --name attributions_ig --ig-steps 16
 """
 
 import argparse
@@ -18,16 +20,19 @@ from jaxdl.figures import save_png
 from jaxdl.keys import prng_key
 from jaxdl.report import markdown_table, write_table
 from jaxdl.visualize.activations import activation_grid
-from jaxdl.visualize.attribution_figure import attribution_figure, heat, overlay
+from jaxdl.visualize.attribution_figure import attribution_figure, overlay, picture
 from jaxdl.visualize.gradcam import gradcam
 from jaxdl.visualize.gradient import in_batches
+from jaxdl.visualize.guided import guided_backprop
 from jaxdl.visualize.inputs import load_npz
+from jaxdl.visualize.integrated_gradients import integrated_gradients
 from jaxdl.visualize.predict import prediction_figure, prediction_rows, top_k
 from jaxdl.visualize.saliency import saliency
 from jaxdl.visualize.smoothgrad import smoothgrad
 from jaxdl.visualize.subject import imagenet_subject
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+METHODS = ("saliency", "smoothgrad", "ig", "guided", "gradcam")
 
 
 def palette(path: Path, shrink: int = 1) -> Path:
@@ -43,8 +48,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/visualize/attributions"))
     parser.add_argument("--samples", type=int, default=25, help="SmoothGrad noisy copies (default 25)")
     parser.add_argument("--noise", type=float, default=0.15, help="SmoothGrad noise, fraction of the range")
+    parser.add_argument("--ig-steps", dest="ig_steps", type=int, default=50, help="integrated gradients: Gauss-Legendre "
+                        "steps from the baseline 0 of normalised space, the mean colour (default 50)")
     parser.add_argument("--layer", default="fire9", help="Grad-CAM layer (default fire9)")
     parser.add_argument("--per-figure", type=int, default=5)
+    parser.add_argument("--methods", nargs="+", choices=METHODS, default=["saliency", "smoothgrad", "gradcam"],
+                        help="columns of the figures (default: saliency smoothgrad gradcam)")
+    parser.add_argument("--name", default="attributions", help="figure files NAME_0.png ... (default attributions)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -66,21 +76,24 @@ def main() -> None:
 
     methods = {
         "saliency": partial(saliency, model, variables),
-        "SmoothGrad": partial(smoothgrad, model, variables, key=prng_key(0), samples=args.samples, noise=args.noise),
-        f"Grad-CAM {args.layer}": partial(gradcam, model, variables, layer=args.layer),
+        "smoothgrad": partial(smoothgrad, model, variables, key=prng_key(0), samples=args.samples, noise=args.noise),
+        "ig": partial(integrated_gradients, model, variables, steps=args.ig_steps),
+        "guided": partial(guided_backprop, model, variables),
+        "gradcam": partial(gradcam, model, variables, layer=args.layer),
     }
+    titles = {"saliency": "saliency", "smoothgrad": "SmoothGrad", "ig": "integrated gradients", "guided": "guided backprop",
+              "gradcam": f"Grad-CAM {args.layer}"}
     maps = {}
-    for name, method in methods.items():
+    for name in args.methods:
         start = time.perf_counter()
-        maps[name] = in_batches(method, x, classes, inputs.names, 5, desc=name)
-        print(f"{name}: 25 maps in {time.perf_counter() - start:.1f} s (batches of 5, compilation included)")
-    cam = f"Grad-CAM {args.layer}"
+        maps[name] = in_batches(methods[name], x, classes, inputs.names, 5, desc=titles[name])
+        print(f"{titles[name]}: 25 maps in {time.perf_counter() - start:.1f} s (batches of 5, compilation included)")
     for k in range(0, len(x), args.per_figure):
         part = slice(k, k + args.per_figure)
-        titles = [f"{i}: {subject.class_names[c][:18]}" for i, c in zip(range(k, len(x)), classes[part])]
-        pictures = {"saliency": heat(maps["saliency"][part]), "SmoothGrad": heat(maps["SmoothGrad"][part]),
-                    cam: overlay(inputs.pixels[part], maps[cam][part])}
-        path = palette(attribution_figure(inputs.pixels[part], pictures, titles, args.out / f"attributions_{k // args.per_figure}.png",
+        names = [f"{i}: {subject.class_names[c][:18]}" for i, c in zip(range(k, len(x)), classes[part])]
+        columns = {titles[name]: overlay(inputs.pixels[part], m[part]) if name == "gradcam" else picture(name, m[part])
+                   for name, m in maps.items()}
+        path = palette(attribution_figure(inputs.pixels[part], columns, names, args.out / f"{args.name}_{k // args.per_figure}.png",
                                           size=1.6))
         print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
 

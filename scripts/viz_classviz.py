@@ -27,7 +27,7 @@ from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, visualize_c
 from jaxdl.visualize.classviz_outputs import palette_png, pictures, save_animation, save_figure, scores
 from jaxdl.visualize.fourier import FourierSettings, fourier_visualize
 from jaxdl.visualize.inputs import load_npz
-from jaxdl.visualize.subject import imagenet_subject
+from jaxdl.visualize.subject import Subject, imagenet_subject
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 PARTS = ("course", "image", "fourier")
@@ -48,7 +48,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def run_part(part: str, args: argparse.Namespace, subject) -> Visualization:
+def run_part(part: str, args: argparse.Namespace, subject: Subject) -> Visualization:
     """One part's class visualization (see the module docstring)."""
     key, course = prng_key(args.seed), CourseSettings(iterations=args.iters)
     if part == "course":
@@ -72,7 +72,7 @@ def load_part(runs: Path, part: str) -> Visualization | None:
                          np.concatenate([p["zero_steps"] for p in pieces])[order])
 
 
-def report(args: argparse.Namespace, subject) -> None:
+def report(args: argparse.Namespace, subject: Subject) -> None:
     """Figures and table from the saved parts."""
     parts = {part: result for part in PARTS if (result := load_part(args.runs, part)) is not None}
     labels = {"course": ("course", "noise"), "image": ("course", "image 0"), "fourier": ("fourier", "noise")}

@@ -17,7 +17,7 @@ from test_viz_attribution_parity import PAIRS, resnet_case, squeezenet_case
 from jaxdl.report import markdown_table, write_table
 
 
-def max_relative_error(pairs) -> float:
+def max_relative_error(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
     """max over the pairs of max |ours - theirs| / max |theirs|."""
     return max(float(np.abs(ours - theirs).max() / np.abs(theirs).max()) for ours, theirs in pairs)
 

@@ -32,11 +32,11 @@ def is_zero(grad: jax.Array) -> jax.Array:
     return jnp.all(grad == 0, axis=tuple(range(1, grad.ndim)))
 
 
-def scan_frames(step: Callable, carry, per_step: jax.Array, picture: Callable) -> tuple[object, jax.Array]:
+def scan_frames(step: Callable, carry: object, per_step: jax.Array, picture: Callable) -> tuple[object, jax.Array]:
     """lax.scan of `step(carry, x) -> carry` over `per_step` (frames, frame_every, ...): the final carry and
     `picture(carry)` after each frame_every steps, so frames cost no memory per iteration."""
 
-    def frame(carry, rows):
+    def frame(carry: object, rows: jax.Array) -> tuple[object, jax.Array]:
         carry = jax.lax.scan(lambda c, x: (step(c, x), None), carry, rows)[0]
         return carry, picture(carry)
 
@@ -56,7 +56,7 @@ def largest_divisor(n: int, at_most: int) -> int:
     return max(d for d in range(1, max(1, min(n, at_most)) + 1) if n % d == 0)
 
 
-def run_in_chunks(advance: Callable, state, per_step: jax.Array, frame_every: int, progress: bool = True,
+def run_in_chunks(advance: Callable, state: object, per_step: jax.Array, frame_every: int, progress: bool = True,
                   frames_per_call: int | None = None, desc: str = "class visualization") -> tuple[object, np.ndarray, np.ndarray]:
     """Run `advance` over all iterations in equal pieces (one call without a progress bar): (state, frames, zero_steps).
 

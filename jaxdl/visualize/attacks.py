@@ -38,7 +38,8 @@ def random_start(key: jax.Array, images: jax.Array, eps: float | jax.Array, norm
     return jnp.clip(images + delta, 0, 1)
 
 
-def projected_step(adversarial: jax.Array, images: jax.Array, grads: jax.Array, eps, step, norm: str) -> jax.Array:
+def projected_step(adversarial: jax.Array, images: jax.Array, grads: jax.Array, eps: float | jax.Array, step: float | jax.Array,
+                   norm: str) -> jax.Array:
     """One ascent step along `grads` of size `step`, the change projected onto the eps ball, then [0, 1]."""
     if norm == "linf":
         moved = adversarial + step * jnp.sign(grads)
@@ -54,21 +55,22 @@ def make_pgd(logits: LogitsFn, norm: str = "linf", start_at_random: bool = False
     """jit(variables, images, labels, targeted, eps, step, steps, key=None) -> adversarial images in [0, 1].
 
     `labels`: the true classes (untargeted: move away) or the targets (targeted: move towards);
-    `key` is needed with `start_at_random`. FGSM: steps=1, step=eps."""
+    `key` is needed with `start_at_random`. FGSM: steps=1, step=eps. `steps` is static and the loop
+    unrolled: XLA:CPU ran the same step 3-4x slower inside a while loop (VGG16, batch 1: 8.1 s vs 2.0 s)."""
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
 
-    def loss(variables, adversarial, labels, sign):
+    def loss(variables: dict, adversarial: jax.Array, labels: jax.Array, sign: jax.Array) -> jax.Array:
         return sign * optax.softmax_cross_entropy_with_integer_labels(logits(variables, adversarial), labels).sum()
 
     grad = jax.grad(loss, argnums=1)
 
-    def pgd(variables: dict, images: jax.Array, labels: jax.Array, targeted: bool | jax.Array, eps, step, steps,
-            key: jax.Array | None = None) -> jax.Array:
+    def pgd(variables: dict, images: jax.Array, labels: jax.Array, targeted: bool | jax.Array, eps: float | jax.Array,
+            step: float | jax.Array, steps: int, key: jax.Array | None = None) -> jax.Array:
         sign = jnp.where(targeted, -1.0, 1.0)
         start = random_start(key, images, eps, norm) if start_at_random else images
         body = lambda _, adv: projected_step(adv, images, grad(variables, adv, labels, sign), eps, step, norm)  # noqa: E731
-        return jax.lax.fori_loop(0, steps, body, start)
+        return jax.lax.fori_loop(0, steps, body, start, unroll=True)
 
-    return jax.jit(pgd)
+    return jax.jit(pgd, static_argnames="steps")
 

@@ -21,6 +21,14 @@ def signed_colour(grads: np.ndarray) -> np.ndarray:
     return 0.5 + 0.5 * grads / np.maximum(np.abs(grads).max(axis=(1, 2, 3), keepdims=True), 1e-12)
 
 
+def picture(method: str, attributions: np.ndarray) -> np.ndarray:
+    """What a figure shows of a method's attributions: guided gradients as colour (N,H,W,C), any other as heat maps in
+    [0, 1] (N,H,W; per-channel attributions by their largest magnitude over the channels)."""
+    if method == "guided":
+        return signed_colour(attributions)
+    return heat(np.abs(attributions).max(axis=-1) if attributions.ndim == 4 else attributions)
+
+
 def overlay(pixels: np.ndarray, maps: np.ndarray, alpha: float = 0.5, cmap: str = "jet") -> np.ndarray:
     """Heat maps (N,H,W) coloured with `cmap` and blended over pixel-space images (N,H,W,3 or 1): N,H,W,3 in [0, 1]."""
     coloured = colormaps[cmap](heat(maps))[..., :3]

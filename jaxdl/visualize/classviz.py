@@ -59,7 +59,7 @@ def course_ascent(logits: Callable, sigma: float = 0.5) -> Callable:
     `offsets` (frames, frame_every, 2) hold each iteration's (ox, oy); returns (images, frames, zero_steps), the
     frames being the images after each row of offsets; `start` is the index t of the first iteration."""
 
-    def step(params, carry, offset):
+    def step(params: tuple, carry: tuple[jax.Array, jax.Array, jax.Array], offset: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
         variables, targets, lr, l2_reg, blur_every, low, high = params
         x, t, zeros = carry
         shift = (offset[1], offset[0])
@@ -72,7 +72,8 @@ def course_ascent(logits: Callable, sigma: float = 0.5) -> Callable:
         return x, t + 1, zeros + is_zero(score_grad)
 
     @jax.jit
-    def advance(variables, targets, lr, l2_reg, blur_every, low, high, images, offsets, start):
+    def advance(variables: dict, targets: jax.Array, lr: float, l2_reg: float, blur_every: int, low: jax.Array, high: jax.Array,
+                images: jax.Array, offsets: jax.Array, start: int) -> tuple[jax.Array, jax.Array, jax.Array]:
         params = (variables, targets, lr, l2_reg, blur_every, low, high)
         carry = (images, jnp.asarray(start, jnp.int32), jnp.zeros(len(images), jnp.int32))
         (images, _, zeros), frames = scan_frames(partial(step, params), carry, offsets, lambda c: c[0])

@@ -25,12 +25,12 @@ def make_fooling(logits: LogitsFn) -> Callable[..., tuple[jax.Array, jax.Array, 
     """jit(variables, images, targets, lr=1.0, max_iter=100) -> (fooled images, steps per image, success per image).
 
     `images` are normalised (N,H,W,C); an image already predicted as its target takes 0 steps."""
-    def fool(variables: dict, images: jax.Array, targets: jax.Array, lr: float = 1.0, max_iter: int = 100):
-        def running(state):
+    def fool(variables: dict, images: jax.Array, targets: jax.Array, lr: float = 1.0, max_iter: int = 100) -> tuple[jax.Array, jax.Array, jax.Array]:
+        def running(state: tuple) -> jax.Array:
             _, done, _, i = state
             return (i < max_iter) & ~jnp.all(done)
 
-        def step(state):
+        def step(state: tuple) -> tuple:
             x, done, steps, i = state
             grads, scores = class_score_grad(logits, variables, x, targets)
             done = done | (jnp.argmax(scores, axis=1) == targets)

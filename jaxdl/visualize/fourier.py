@@ -82,7 +82,7 @@ def fourier_ascent(logits: Callable, subject_space: Callable, width: int) -> Cal
     returns (state, frames in normalised space, zero_steps)."""
     adam = optax.scale_by_adam()
 
-    def step(consts, carry, transforms):
+    def step(consts: tuple, carry: tuple, transforms: jax.Array) -> tuple:
         variables, targets, lr, scale, color = consts
         (params, opt_state), zeros = carry
         pixels, pullback = jax.vjp(lambda p: jax.vmap(transform)(render(p, scale, color, width), transforms), params)
@@ -91,7 +91,8 @@ def fourier_ascent(logits: Callable, subject_space: Callable, width: int) -> Cal
         return (params + lr * updates, opt_state), zeros + is_zero(pixel_grad)
 
     @jax.jit
-    def advance(variables, targets, lr, scale, color, state, per_step):
+    def advance(variables: dict, targets: jax.Array, lr: float, scale: jax.Array, color: jax.Array, state: tuple,
+                per_step: jax.Array) -> tuple[tuple, jax.Array, jax.Array]:
         consts = (variables, targets, lr, scale, color)
         picture = lambda carry: subject_space(render(carry[0][0], scale, color, width))  # noqa: E731
         carry = (state, jnp.zeros(len(targets), jnp.int32))

@@ -22,7 +22,7 @@ def gradcam(model: nn.Module, variables: dict, images: jax.Array, classes: jax.A
     if activation.ndim != 4:
         raise JaxdlError(f"Grad-CAM needs a spatial layer (N,H,W,C); {layer!r} gives shape {activation.shape}")
 
-    def total(a):
+    def total(a: jax.Array) -> tuple[jax.Array, jax.Array]:
         scores = selected(model.apply(variables, a, train=False, start=layer), classes)
         return scores.sum(), scores
 

@@ -52,7 +52,7 @@ def path_integral(model: nn.Module, variables: dict, images: jax.Array, classes:
     """(x - baseline) * sum_i weights_i * gradient at baseline + alphas_i (x - baseline), and the selected logits at x."""
     delta = images - baseline
 
-    def add_step(total, point):
+    def add_step(total: jax.Array, point: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, None]:
         alpha, weight = point
         return total + weight * input_gradient(model, variables, baseline + alpha * delta, classes)[0], None
 

@@ -54,19 +54,20 @@ def make_one_pixel(logits: LogitsFn) -> Callable[..., tuple[jax.Array, jax.Array
 
     `labels`: true classes (untargeted) or targets (targeted); `population` is static."""
 
-    def fitness(variables, images, candidates, labels, targeted):
+    def fitness(variables: dict, images: jax.Array, candidates: jax.Array, labels: jax.Array, targeted: bool | jax.Array) -> jax.Array:
         perturbed = jax.vmap(jax.vmap(with_pixel, (None, 0)))(images, candidates)  # (N, P, H, W, C)
         flat = perturbed.reshape(-1, *images.shape[1:])
         probs = jax.nn.softmax(logits(variables, flat)).reshape(*candidates.shape[:2], -1)
         chosen = jnp.take_along_axis(probs, labels[:, None, None], axis=2)[..., 0]
         return jnp.where(targeted, -chosen, chosen)
 
-    def attack(variables, images, labels, targeted, key, population=100, generations=30, mutation=0.5, crossover=0.7):
+    def attack(variables: dict, images: jax.Array, labels: jax.Array, targeted: bool | jax.Array, key: jax.Array, population: int = 100,
+               generations: int = 30, mutation: float = 0.5, crossover: float = 0.7) -> tuple[jax.Array, jax.Array]:
         init, key = jax.random.split(key)
         dims = 2 + images.shape[-1]
         start = jax.random.uniform(init, (len(images), population, dims))
 
-        def generation(g, state):
+        def generation(g: jax.Array, state: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
             pop, fit = state
             keys = jax.random.split(jax.random.fold_in(key, g), len(images))
             trials = jax.vmap(trial_population, (0, 0, None, None))(keys, pop, mutation, crossover)

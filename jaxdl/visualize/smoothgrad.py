@@ -19,7 +19,7 @@ def smoothgrad(model: nn.Module, variables: dict, images: jax.Array, classes: ja
     """(maps N,H,W, selected logits of the clean images N): mean over `samples` noisy copies of |d logit_c / dx|."""
     spread = images.max(axis=(1, 2, 3), keepdims=True) - images.min(axis=(1, 2, 3), keepdims=True)
 
-    def add_sample(total, sample_key):
+    def add_sample(total: jax.Array, sample_key: jax.Array) -> tuple[jax.Array, None]:
         noisy = images + noise * spread * jax.random.normal(sample_key, images.shape, images.dtype)
         return total + abs(input_gradient(model, variables, noisy, classes)[0]), None
 

@@ -14,7 +14,7 @@ EXAMPLE = """example (the course's 25 ImageNet images with the real SqueezeNet 1
 without INPUTS and --arch, every method runs on the embedded digits CNN (no download)."""
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize` and its methods."""
     parser = subparsers.add_parser(
         "visualize", help="saliency, Grad-CAM, adversarial examples, class visualization", epilog=EXAMPLE,

@@ -13,7 +13,7 @@ EXAMPLE = """example (the course: the 96 maps after SqueezeNet 1.0's first convo
       ../shared/data/imagenet_val_25.npz --layer conv1 --image 0 --out runs/viz"""
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize activations`."""
     parser = subparsers.add_parser("activations", help="activation maps of a named layer", epilog=EXAMPLE,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,6 +1,7 @@
 """`jaxdl visualize adversarial`: the course's fooling images, FGSM, PGD (L-inf, L2) and the one-pixel attack."""
 
 import argparse
+from collections.abc import Callable
 
 import jax
 import numpy as np
@@ -17,6 +18,7 @@ from jaxdl.visualize.inputs import check_class
 from jaxdl.visualize.one_pixel import make_one_pixel
 from jaxdl.visualize.subject import Subject
 
+Attack = Callable[[np.ndarray, np.ndarray, bool, jax.Array], tuple[jax.Array, jax.Array | None]]
 # attack -> (eps, step, iterations) defaults; fooling's step is the course's lr, one-pixel's iterations are DE generations
 DEFAULTS = {"fooling": (None, 1.0, 100), "fgsm": (8 / 255, None, 1), "pgd": (8 / 255, 2 / 255, 10),
             "pgdl2": (1.0, 0.2, 10), "onepixel": (None, None, 30)}
@@ -27,26 +29,26 @@ EXAMPLE = """examples:
       --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors ../shared/data/imagenet_val_25.npz"""
 
 
-def attack_fn(args: argparse.Namespace, subject: Subject):
+def attack_fn(args: argparse.Namespace, subject: Subject) -> Attack:
     """(batch attack: (pixels, goals, targeted, key) -> (adversarial pixels, steps or None)) for the chosen attack."""
     eps, step, iters = (getattr(args, k) if getattr(args, k) is not None else d for k, d in zip(("eps", "step", "iters"), DEFAULTS[args.attack]))
     variables = subject.variables
     if args.attack == "fooling":
         fool = make_fooling(subject.logits)
 
-        def run(pixels, goals, targeted, key):
+        def run(pixels: np.ndarray, goals: np.ndarray, targeted: bool, key: jax.Array) -> tuple[jax.Array, jax.Array | None]:
             fooled, steps, _ = fool(variables, subject.to_normalized(pixels), goals, step, iters)
             return subject.to_pixels(fooled), steps
     elif args.attack == "onepixel":
         one_pixel = make_one_pixel(subject.logits_of_pixels)
 
-        def run(pixels, goals, targeted, key):
+        def run(pixels: np.ndarray, goals: np.ndarray, targeted: bool, key: jax.Array) -> tuple[jax.Array, jax.Array | None]:
             return one_pixel(variables, pixels, goals, targeted, key, population=args.population, generations=iters)[0], None
     else:
         pgd = make_pgd(subject.logits_of_pixels, "l2" if args.attack == "pgdl2" else "linf", args.random_start)
         step = eps if args.attack == "fgsm" else step
 
-        def run(pixels, goals, targeted, key):
+        def run(pixels: np.ndarray, goals: np.ndarray, targeted: bool, key: jax.Array) -> tuple[jax.Array, jax.Array | None]:
             return pgd(variables, pixels, goals, targeted, eps, step, iters, key), None
     return run
 
@@ -61,7 +63,7 @@ def _adversarial(args: argparse.Namespace) -> None:
     predict, run = make_predict(subject.logits_of_pixels), attack_fn(args, subject)
     key, size = prng_key(args.seed), args.batch_size
 
-    def predictions(images):
+    def predictions(images: np.ndarray) -> np.ndarray:
         return np.concatenate([np.asarray(predict(subject.variables, x))[: b.stop - b.start] for b, x in padded_batches(images, size)])
 
     before = predictions(inputs.pixels)
@@ -85,7 +87,7 @@ def _adversarial(args: argparse.Namespace) -> None:
     print(f"per-image table, summary and {figure.name} in {args.out}")
 
 
-def register(methods) -> None:
+def register(methods: argparse._SubParsersAction) -> None:
     """Add `adversarial`."""
     parser = methods.add_parser("adversarial", help="fooling images, FGSM, PGD, one-pixel attack",
                                 epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -22,7 +22,7 @@ EXAMPLE = """examples:
 SqueezeNet's logits pass a ReLU: a class whose map is all negative has no gradient (the table counts those steps)."""
 
 
-def register(methods) -> None:
+def register(methods: argparse._SubParsersAction) -> None:
     """Add the `classviz` method."""
     p = methods.add_parser("classviz", help="class visualization (gradient ascent on a class score)", epilog=EXAMPLE,
                            formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -21,7 +21,7 @@ EXAMPLE = """example (SqueezeNet 1.0's last Fire module; the class: each image's
       ../shared/data/imagenet_val_25.npz --layer fire9 --out runs/viz"""
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize gradcam`."""
     parser = subparsers.add_parser("gradcam", help="Grad-CAM at a named layer", epilog=EXAMPLE,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)

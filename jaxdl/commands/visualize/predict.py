@@ -12,7 +12,7 @@ EXAMPLE = """example:
       ../shared/data/imagenet_val_25.npz --out runs/viz   # -> runs/viz/predict.{md,csv,png}"""
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize predict`."""
     parser = subparsers.add_parser("predict", help="top-k classes and probabilities", epilog=EXAMPLE,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)

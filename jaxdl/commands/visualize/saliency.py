@@ -3,6 +3,7 @@
 import argparse
 from functools import partial
 
+import flax.linen as nn
 import numpy as np
 
 from jaxdl.commands.visualize.classes import (
@@ -12,8 +13,8 @@ from jaxdl.commands.visualize.classes import (
 )
 from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
 from jaxdl.keys import prng_key
-from jaxdl.visualize.attribution_figure import heat, signed_colour
-from jaxdl.visualize.gradient import in_batches
+from jaxdl.visualize.attribution_figure import picture
+from jaxdl.visualize.gradient import Method, in_batches
 from jaxdl.visualize.guided import guided_backprop
 from jaxdl.visualize.integrated_gradients import RULES, integrated_gradients
 from jaxdl.visualize.saliency import saliency
@@ -26,7 +27,7 @@ EXAMPLE = """examples:
   jaxdl visualize saliency --method ig --steps 32 --rule riemann_trapezoid   # the embedded digits CNN"""
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize saliency`."""
     parser = subparsers.add_parser("saliency", help="saliency maps: vanilla, SmoothGrad, integrated gradients, guided",
                                    epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -45,20 +46,13 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def method_of(args: argparse.Namespace, model, variables):
+def method_of(args: argparse.Namespace, model: nn.Module, variables: dict) -> Method:
     """(images, classes) -> (raw attributions, logits) for the chosen --method, its parameters bound."""
     if args.method == "smoothgrad":
         return partial(smoothgrad, model, variables, key=prng_key(args.seed), samples=args.samples, noise=args.noise)
     if args.method == "ig":
         return partial(integrated_gradients, model, variables, baseline=args.baseline, steps=args.steps, rule=args.rule)
     return partial(guided_backprop if args.method == "guided" else saliency, model, variables)
-
-
-def picture(method: str, attributions: np.ndarray) -> np.ndarray:
-    """What the figure shows: heat maps in [0, 1] (N,H,W), or guided gradients as colour (N,H,W,C)."""
-    if method == "guided":
-        return signed_colour(attributions)
-    return heat(np.abs(attributions).max(axis=-1) if attributions.ndim == 4 else attributions)
 
 
 def run(args: argparse.Namespace) -> None:
