@@ -26,7 +26,7 @@ test-long: $(PY)
 
 lint: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
-	$(PY) -m ruff check jaxdl scripts tests
+	$(PY) -m ruff check jaxdl scripts tests notebooks
 
 clean:
 	rm -rf runs .pytest_cache

@@ -7,7 +7,7 @@ from jaxdl.dann.options import add_options, domains, fit_options
 from jaxdl.report import markdown_table, write_table
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     add_options(parser)
     parser.add_argument("--lams", type=float, nargs="+", default=[0.0, 0.1, 0.3, 1.0, 3.0])

@@ -7,6 +7,7 @@ On a loaded CPU, OMP_NUM_THREADS=1 runs PyTorch several times faster.
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import jax
@@ -18,7 +19,7 @@ from tqdm.auto import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dann import TorchDANN, load_flax, sgd, train_step  # noqa: E402
 
-from jaxdl.dann.experiment import compare, summarise  # noqa: E402
+from jaxdl.dann.experiment import Arrays, compare, summarise  # noqa: E402
 from jaxdl.dann.options import add_options, add_table_options, domains, fit_options, seeds  # noqa: E402
 from jaxdl.dann.train import epoch_batches  # noqa: E402
 from jaxdl.models.dann import DANN  # noqa: E402
@@ -32,8 +33,8 @@ def nchw(images: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2)))
 
 
-def torch_classifier(method: str, source, target, seed: int, *, epochs: int, batch_size: int, mu0: float, lam_max: float,
-                     init: str):
+def torch_classifier(method: str, source: Arrays, target: Arrays, seed: int, *, epochs: int, batch_size: int, mu0: float,
+                     lam_max: float, init: str) -> Callable[[np.ndarray], np.ndarray]:
     """Train `method` in PyTorch as jaxdl.dann.train.fit does; returns images -> predicted classes."""
     torch.manual_seed(seed)
     model = TorchDANN()
@@ -55,7 +56,7 @@ def torch_classifier(method: str, source, target, seed: int, *, epochs: int, bat
     return classify
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_options(parser)
     add_table_options(parser, METHODS, list(METHODS), "runs/dann_reference_torch")

@@ -17,7 +17,7 @@ CHANGES = {"course": {}, "init=flax": {"init": "flax"}, "input-scale=unit": {"in
            "resize=torch": {"resize": "torch"}, "init=flax, input-scale=unit": {"init": "flax", "input_scale": "unit"}}
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_options(parser)
     parser.add_argument("--changes", nargs="+", default=list(CHANGES), choices=CHANGES, help="rows to run")

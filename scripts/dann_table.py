@@ -8,7 +8,7 @@ from jaxdl.dann.step import METHODS
 from jaxdl.report import markdown_table, write_table
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     add_options(parser)
     add_table_options(parser, METHODS, list(METHODS), "runs/dann_table")

@@ -12,6 +12,7 @@ features with default options (LinearSVC: tol 1e-4, max_iter 1000; jax: tol 1e-8
 import argparse
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def fitted(make, x: np.ndarray, labels: np.ndarray) -> tuple[object, float, bool]:
+def fitted(make: Callable[[], object], x: np.ndarray, labels: np.ndarray) -> tuple[object, float, bool]:
     """(fitted estimator, seconds, whether it warned that it did not converge)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)

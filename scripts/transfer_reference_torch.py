@@ -88,7 +88,7 @@ def features(model: torch.nn.Module, arch: str, files: list[Path], layers: list[
     caught: dict[str, torch.Tensor] = {}
 
     def hook(layer: str):
-        def record(_module, _inputs, output):
+        def record(_module: torch.nn.Module, _inputs: tuple, output: torch.Tensor) -> None:
             caught[layer] = output.mean(dim=(2, 3))  # before any in-place ReLU changes it
             if layer == order[-1]:
                 raise _Done

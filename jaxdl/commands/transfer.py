@@ -14,7 +14,11 @@ import argparse
 import functools
 import hashlib
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+import flax.linen as nn
 
 from jaxdl import models
 from jaxdl.commands import transfer_bow
@@ -27,10 +31,11 @@ from jaxdl.transfer.head import HEADS, head_sweep
 from jaxdl.transfer.results import accuracy_vs_c, confusion_figure, per_class
 from jaxdl.transfer.svm import CLASSIFIERS, COURSE_CS, flat, l2_normalized, layer_sweep
 
+T = TypeVar("T")
 L2_CHOICES = {"on": (True,), "off": (False,), "both": (True, False)}
 
 
-def csv_list(kind):
+def csv_list(kind: Callable[[str], T]) -> Callable[[str], list[T]]:
     """An argparse type: a comma-separated list of `kind` values."""
     return lambda text: [kind(item) for item in text.split(",") if item]
 
@@ -72,7 +77,7 @@ def cache_folder(args: argparse.Namespace, data_fingerprint: str) -> Path:
     return args.out / "features" / name
 
 
-def layer_features(model, variables, splits: dict, layers: list[str], folder: Path, args: argparse.Namespace) -> dict:
+def layer_features(model: nn.Module, variables: dict, splits: dict, layers: list[str], folder: Path, args: argparse.Namespace) -> dict:
     """{layer: (train, test) features}: cached layers read back, the missing ones of each split from one pass."""
     pool = None if args.pool == "none" else args.pool
     per_split = {}
@@ -128,7 +133,7 @@ def run(args: argparse.Namespace) -> list[dict]:
     return rows
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `transfer`."""
     parser = subparsers.add_parser(
         "transfer",
