@@ -41,7 +41,7 @@ def pixels(batch: int, size: int) -> np.ndarray:
 
 
 def jax_pgd(arch: str, weights: Path, batch: int, size: int, steps: int, threads: int) -> Callable[[], np.ndarray]:
-    """jaxdl: make_pgd on Subject.logits_of_pixels, one call = `steps` steps (one jit, the loop unrolled)."""
+    """jaxdl: make_pgd on Subject.logits_of_pixels, one call = `steps` steps (one jit, a fori_loop)."""
     pin(threads)
     import jax.numpy as jnp
 

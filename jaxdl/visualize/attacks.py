@@ -55,8 +55,8 @@ def make_pgd(logits: LogitsFn, norm: str = "linf", start_at_random: bool = False
     """jit(variables, images, labels, targeted, eps, step, steps, key=None) -> adversarial images in [0, 1].
 
     `labels`: the true classes (untargeted: move away) or the targets (targeted: move towards);
-    `key` is needed with `start_at_random`. FGSM: steps=1, step=eps. `steps` is static and the loop
-    unrolled: XLA:CPU ran the same step 3-4x slower inside a while loop (VGG16, batch 1: 8.1 s vs 2.0 s)."""
+    `key` is needed with `start_at_random`. FGSM: steps=1, step=eps. The steps are a `fori_loop`: unrolled,
+    XLA:CPU ran them 1.5x faster but its memory grew with the steps (SqueezeNet, batch 2, 40 steps: 4.2 vs 0.6 GB)."""
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
 
@@ -70,7 +70,7 @@ def make_pgd(logits: LogitsFn, norm: str = "linf", start_at_random: bool = False
         sign = jnp.where(targeted, -1.0, 1.0)
         start = random_start(key, images, eps, norm) if start_at_random else images
         body = lambda _, adv: projected_step(adv, images, grad(variables, adv, labels, sign), eps, step, norm)  # noqa: E731
-        return jax.lax.fori_loop(0, steps, body, start, unroll=True)
+        return jax.lax.fori_loop(0, steps, body, start)
 
-    return jax.jit(pgd, static_argnames="steps")
+    return jax.jit(pgd)
 
