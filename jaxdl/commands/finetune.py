@@ -14,6 +14,8 @@ import argparse
 import time
 from pathlib import Path
 
+import jax
+
 from jaxdl import models
 from jaxdl.commands.transfer import csv_list
 from jaxdl.data import scene15
@@ -44,10 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="held-out split, new classifier, batches, crops (default 0)")
     parser.add_argument("--out", type=Path, default=Path("runs/finetune"), help="output folder (checkpoints per choice, table)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--distributed", action="store_true", help="one process of a multi-host run: call "
+                        "jax.distributed.initialize() first (Slurm, TPU slice or JAX_COORDINATOR_ADDRESS...)")
 
 
 def run(args: argparse.Namespace) -> list[dict]:
     """Fine-tune once per stage choice, score the test split with the best held-out epoch, write the table."""
+    if args.distributed:
+        jax.distributed.initialize()
     model = models.create(args.arch)
     choices = args.stages or ft.stage_choices(args.arch)[:1]
     for choice in choices:
