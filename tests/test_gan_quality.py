@@ -31,7 +31,7 @@ def test_cli_reports_bad_data_in_one_line(tmp_path, capsys):
     assert "nowhere: no such image folder" in capsys.readouterr().err
     (tmp_path / "faces").mkdir()
     assert main(["gan", "--data", str(tmp_path / "faces"), "--out", str(tmp_path / "run")]) == 2
-    assert "faces: no image files" in capsys.readouterr().err
+    assert "faces: no readable image files (.bmp, .gif, .jpeg, .jpg" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -70,6 +70,8 @@ def source_spec(source: str, root: str | Path | None = None) -> tuple[str, str]:
         return f"images:{root}", "train"
     if Path(source).expanduser().is_dir():
         return f"images:{Path(source).expanduser()}", "train"
+    if "/" in source and ":" not in source.split("/")[0]:  # a path (a spec starts with its kind: "idx:DIR")
+        raise DataError(f"{source}: no such image folder")
     return source, "train"
 
 
@@ -77,9 +79,9 @@ def default_image_size(source: str) -> int:
     """The course's resolution of a `--data` value: 64 for image folders (CelebA), 32 for digit sets (digits, IDX, MNIST-M)."""
     if source in ("digits", *IDX_SETS):
         return 32
-    if source == "celeba" or Path(source).expanduser().is_dir():
+    if source == "celeba":
         return 64
-    return 64 if sources.parse(source).kind == "images" else 32
+    return 64 if sources.parse(source_spec(source)[0]).kind == "images" else 32
 
 
 def split(images: np.ndarray, labels: np.ndarray | None, held_out: float, seed: int, num_classes: int) -> GanData:
