@@ -12,6 +12,7 @@ from jaxdl.dann.experiment import prepare
 from jaxdl.dann.train import accuracy, fit
 from jaxdl.figures import plot_curves
 from jaxdl.run.runner import Result
+from jaxdl.training import epoch_records
 
 
 def dann_part(settings: dict, folder: Path, progress: bool) -> Result:
@@ -26,7 +27,7 @@ def dann_part(settings: dict, folder: Path, progress: bool) -> Result:
                              seed=seed, ckpt_dir=(folder / "ckpt" / method).resolve())
         rows.append({"method": method, "source acc %": 100 * accuracy(state.params, src_test),
                      "target acc %": 100 * accuracy(state.params, tgt_test)})
-        for record in history:
+        for record in epoch_records(history):
             curves.setdefault(record["epoch"], {"epoch": record["epoch"]}).update(
                 {f"{method} {k}": v for k, v in record.items() if k in ("label_loss", "domain_loss") and math.isfinite(v)})
     result = Result(notes=[f"{settings['source']} -> {settings['target']}: {len(src_train[0])} / {len(tgt_train[0])} "

@@ -12,6 +12,7 @@ from PIL import Image
 from jaxdl.figures import save_gif
 from jaxdl.gan.train import GanConfig, fit
 from jaxdl.run.runner import Result
+from jaxdl.training import epoch_records
 
 GIF_FRAMES = 10  # the report's GIF: fit's samples.gif has every epoch at twice the size (11 MB for 40 epochs)
 
@@ -33,7 +34,7 @@ def gan_part(settings: dict, folder: Path, progress: bool) -> Result:
                            epochs=settings["epochs"], batch_size=settings["batch_size"], seed=settings["seed"],
                            eval_samples=settings["eval_samples"], scorer_epochs=settings["scorer_epochs"],
                            out=str(folder / name))
-        history = fit(config)
+        epochs = epoch_records(fit(config)[1])
         evolution_gif(folder / name)
         last = f"{name}/samples/epoch_{settings['epochs']:03d}.png"
         rows = "one row per class, " if conditional else ""
@@ -42,5 +43,5 @@ def gan_part(settings: dict, folder: Path, progress: bool) -> Result:
                            (f"{name}: discriminator and generator losses", f"{name}/losses.png"),
                            (f"{name}: interpolation between random z", f"{name}/interpolation.png")]
         result.tables.append((f"{name} on {settings['data']}: quality per epoch (Frechet distance and accuracy in a "
-                              "scoring classifier's space; frechet_real = real held-out images, the floor)", history["epochs"]))
+                              "scoring classifier's space; frechet_real = real held-out images, the floor)", epochs))
     return result
