@@ -94,7 +94,7 @@ def layers(rows: list[dict]) -> list[dict]:
 
 Quick = Callable[[Path], list[str] | None]  # output folder -> the script's arguments, or None when its data are absent
 BENCHES: dict[str, tuple[Quick, str, Callable[[list[dict]], list[dict]]]] = {
-    "bench_features.py": (lambda out: ["--targets", "alexnet:relu7", "--batch", "8", "--warmup", "1", "--repeats", "3",
+    "bench_features.py": (lambda out: ["--arch", "alexnet:relu7", "--batch", "8", "--warmup", "1", "--repeats", "3",
                                        "--out", str(out)], "features.csv", features),
     "bench_gan.py": (lambda out: ["--sizes", "32", "--iters", "5", "--repeats", "3", "--out", str(out)], "bench_gan.csv", gan),
     "bench_dann.py": (lambda out: ["--steps", "5", "--repeats", "3", "--out", str(out / "bench_dann")], "bench_dann.csv", dann),
