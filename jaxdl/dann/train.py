@@ -9,7 +9,7 @@ from jax.sharding import Mesh
 
 from jaxdl import parallel, training
 from jaxdl.dann.step import State, init_state, make_train_step, optimizer
-from jaxdl.features import padded_batches
+from jaxdl.features import batch_size_for, padded_batches
 from jaxdl.models.dann import DANN
 
 Arrays = tuple[np.ndarray, np.ndarray]
@@ -57,7 +57,7 @@ def predict(params: dict, images: np.ndarray, batch_size: int = 500, mesh: Mesh 
     """(predicted classes, features N,1200) of all images, in batches split over the mesh (default: all devices); the
     last batch is padded (one compilation)."""
     mesh = mesh or parallel.data_mesh()
-    size = -(-min(batch_size, len(images)) // mesh.size) * mesh.size  # a multiple of the device count
+    size = batch_size_for(batch_size, len(images), mesh.size)
     outputs = [(rows, parallel.split_apply(_forward, params, batch, mesh)) for rows, batch in padded_batches(images, size)]
     classes = np.concatenate([np.asarray(logits.argmax(-1))[: rows.stop - rows.start] for rows, (logits, _) in outputs])
     return classes, np.concatenate([np.asarray(features)[: rows.stop - rows.start] for rows, (_, features) in outputs])

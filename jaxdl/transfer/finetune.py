@@ -9,6 +9,7 @@ training mode from that activation on (`start=`), whose BatchNorm statistics are
 
 import functools
 from collections.abc import Callable
+from functools import partial
 
 import flax.linen as nn
 import jax
@@ -130,13 +131,10 @@ def make_train_step(model: nn.Module, tx: optax.GradientTransformation, last_fro
     return train_step
 
 
-def make_eval_step(model: nn.Module) -> Callable:
-    """`eval_step(variables, images, labels, count) -> (summed loss, correct)` over the first `count` rows of a padded batch."""
-
-    def eval_step(variables: dict, images: jax.Array, labels: jax.Array, count: jax.Array) -> tuple[jax.Array, jax.Array]:
-        logits = model.apply(variables, images, train=False)
-        real = jnp.arange(len(labels)) < count
-        loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
-        return jnp.where(real, loss, 0).sum(), jnp.where(real, logits.argmax(-1) == labels, False).sum()
-
-    return eval_step
+@partial(jax.jit, static_argnums=0)
+def eval_step(model: nn.Module, variables: dict, images: jax.Array, labels: jax.Array, count: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """(summed loss, correct) over the first `count` rows of a padded batch; one compilation per model and shape."""
+    logits = model.apply(variables, images, train=False)
+    real = jnp.arange(len(labels)) < count
+    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
+    return jnp.where(real, loss, 0).sum(), jnp.where(real, logits.argmax(-1) == labels, False).sum()

@@ -63,12 +63,12 @@ def accuracy(model: nn.Module, variables: dict, images: Sequence, labels: np.nda
     mesh = mesh or parallel.data_mesh()
     indices = np.arange(len(labels)) if indices is None else indices
     size = batch_size_for(batch_size, len(indices), mesh.size)
-    step, variables = jax.jit(ft.make_eval_step(model)), parallel.put_replicated(variables, mesh)
+    variables = parallel.put_replicated(variables, mesh)
     loss = correct = 0
     for start in range(0, len(indices), size):
         chosen = indices[start:start + size]
         batch = padded(rows(images, chosen), size), np.pad(np.asarray(labels)[chosen], (0, size - len(chosen)))
-        summed, right = step(variables, *parallel.put_batch(batch, mesh), len(chosen))
+        summed, right = ft.eval_step(model, variables, *parallel.put_batch(batch, mesh), len(chosen))
         loss, correct = loss + summed, correct + right  # summed on the device, fetched once
     loss, correct = jax.device_get((loss, correct))
     return float(loss) / len(indices), float(correct) / len(indices)
