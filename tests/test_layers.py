@@ -1,5 +1,7 @@
-"""jaxdl.models.layers against torch.nn pooling layers, at odd sizes, with ceil_mode and padding."""
+"""jaxdl.models.layers against torch.nn pooling layers (max-pooling: values and gradients), at odd sizes, with ceil_mode and padding."""
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 import torch
@@ -9,6 +11,8 @@ from jaxdl.errors import JaxdlError
 from jaxdl.models import layers
 
 SIZES = [(7, 7), (13, 10), (14, 14), (5, 9)]
+POOLS = [(2, 2, 0, False), (2, 2, 0, True), (3, 2, 0, False), (3, 2, 0, True), (3, 2, 1, False), (3, 2, 1, True), (3, 1, 1, False),
+         (2, 1, 0, True), (3, 3, 1, True)]
 
 
 def images(hw: tuple[int, int], seed: int = 0) -> np.ndarray:
@@ -23,16 +27,26 @@ def torch_ref(module: torch.nn.Module, x: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("hw", SIZES)
-@pytest.mark.parametrize(
-    "window,stride,padding,ceil_mode",
-    [(2, 2, 0, False), (2, 2, 0, True), (3, 2, 0, False), (3, 2, 0, True), (3, 2, 1, False), (3, 2, 1, True), (3, 1, 1, False), (2, 1, 0, True)],
-)
+@pytest.mark.parametrize("window,stride,padding,ceil_mode", POOLS)
 def test_max_pool_equals_torch(hw, window, stride, padding, ceil_mode):
     x = images(hw)
     want = torch_ref(torch.nn.MaxPool2d(window, stride, padding, ceil_mode=ceil_mode), x)
     got = np.asarray(layers.max_pool(x, window, stride, padding, ceil_mode))
     assert got.shape == want.shape
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("hw", SIZES)
+@pytest.mark.parametrize("window,stride,padding,ceil_mode", POOLS)
+def test_max_pool_gradient_equals_torch_with_ties(hw, window, stride, padding, ceil_mode):
+    # Values on a coarse grid, half of them ReLU zeros: windows with tied maxima, where the gradient must go to the
+    # first maximum in row-major order, as torch's; jax's own gradient of a max would split it among the ties.
+    x = np.maximum(np.round(images(hw) * 2) / 2, 0).astype(np.float32)
+    weights = np.random.default_rng(1).standard_normal(torch_ref(torch.nn.MaxPool2d(window, stride, padding, ceil_mode=ceil_mode), x).shape)
+    xt = to_torch(x).requires_grad_(True)
+    (torch.nn.functional.max_pool2d(xt, window, stride, padding, ceil_mode=ceil_mode) * to_torch(weights.astype(np.float32))).sum().backward()
+    got = jax.grad(lambda v: (layers.max_pool(v, window, stride, padding, ceil_mode) * weights).sum())(jnp.asarray(x))
+    np.testing.assert_allclose(np.asarray(got), to_nhwc(xt.grad), rtol=1e-6, atol=1e-6)  # sums of up to 9 weights
 
 
 @pytest.mark.parametrize("hw", SIZES)

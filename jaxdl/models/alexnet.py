@@ -9,6 +9,7 @@ from functools import partial
 import flax.linen as nn
 
 from jaxdl.models import classic
+from jaxdl.models.conv import Conv
 from jaxdl.models.layers import adaptive_avg_pool, pool_layer
 from jaxdl.models.named import NamedNetwork, Step, module_step
 
@@ -30,7 +31,7 @@ class AlexNet(NamedNetwork):
         pool = pool_layer(self.pooling, 3, 2, self.lp_p)
         steps: list[Step] = []
         for i, (width, kernel, stride, padding, pooled) in enumerate(CONVS, 1):
-            conv = partial(nn.Conv, width, (kernel, kernel), strides=stride, padding=padding)
+            conv = partial(Conv, width, (kernel, kernel), strides=stride, padding=padding)
             steps += [module_step(f"conv{i}", conv), (f"relu{i}", self.relu)]
             if pooled:
                 steps.append((f"pool{i}", pool))

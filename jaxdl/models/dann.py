@@ -9,8 +9,9 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
+from jaxdl.models.conv import Conv
 from jaxdl.models.grl import gradient_reversal
-from jaxdl.models.layers import max_pool
+from jaxdl.models.max_pool import max_pool
 
 INITS = ("torch", "flax")
 
@@ -39,7 +40,7 @@ class DANN(nn.Module):
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, lam: jnp.ndarray | float = 1.0):
-        conv = lambda n, fan_in, name: nn.Conv(n, (5, 5), padding="VALID", name=name, **self._inits(25 * fan_in))  # noqa: E731
+        conv = lambda n, fan_in, name: Conv(n, (5, 5), padding="VALID", name=name, **self._inits(25 * fan_in))  # noqa: E731
         dense = lambda n, fan_in, name: nn.Dense(n, name=name, **self._inits(fan_in))  # noqa: E731
         h = max_pool(nn.relu(conv(32, x.shape[-1], "conv1")(x)), 2, 2)
         h = max_pool(nn.relu(conv(48, 32, "conv2")(h)), 2, 2)

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxdl.errors import JaxdlError
+from jaxdl.models.conv import Conv
 
 DCGAN_INIT = nn.initializers.normal(0.02)
 
@@ -72,7 +73,7 @@ def conv_transpose(features: int, stride: int, padding: int, name: str) -> ConvT
 
 def conv(features: int, stride: int, padding: int, name: str) -> nn.Conv:
     """PyTorch Conv2d(k=4, stride, padding, bias=False) with DCGAN init."""
-    return nn.Conv(features, (4, 4), strides=(stride, stride), padding=((padding, padding), (padding, padding)),
+    return Conv(features, (4, 4), strides=(stride, stride), padding=((padding, padding), (padding, padding)),
                    use_bias=False, kernel_init=DCGAN_INIT, name=name)
 
 

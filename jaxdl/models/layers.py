@@ -1,10 +1,5 @@
-"""Pooling layers with torchvision's exact semantics, in NHWC.
+"""Pooling layers with torchvision's exact semantics, in NHWC (max-pooling: jaxdl.models.max_pool)."""
 
-Flax's `nn.max_pool` is a generic reduce_window; the non-overlapping 2x2 case is
-much faster on XLA:CPU as a reshape followed by a max, so that path is special-cased.
-"""
-
-import math
 from collections.abc import Callable
 from functools import partial
 
@@ -12,28 +7,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from jaxdl.errors import JaxdlError
-
-
-def _pool_padding(size: int, window: int, stride: int, padding: int, ceil_mode: bool) -> tuple[int, int]:
-    """(low, high) padding of one spatial axis, with PyTorch's ceil_mode rule."""
-    span = size + 2 * padding - window
-    out = (math.ceil(span / stride) if ceil_mode else span // stride) + 1
-    if ceil_mode and (out - 1) * stride >= size + padding:
-        out -= 1  # PyTorch: the last window must start inside the input or left padding
-    return padding, (out - 1) * stride + window - size - padding
-
-
-def max_pool(x: jnp.ndarray, window: int, stride: int, padding: int = 0, ceil_mode: bool = False) -> jnp.ndarray:
-    """torch.nn.MaxPool2d on an NHWC batch (padding counts as -inf)."""
-    n, h, w, c = x.shape
-    if window == stride and padding == 0 and not ceil_mode:
-        ho, wo = h // window, w // window
-        x = x[:, : ho * window, : wo * window]
-        return x.reshape(n, ho, window, wo, window, c).max(axis=(2, 4))
-    pads = (_pool_padding(h, window, stride, padding, ceil_mode), _pool_padding(w, window, stride, padding, ceil_mode))
-    return lax.reduce_window(
-        x, -jnp.inf, lax.max, (1, window, window, 1), (1, stride, stride, 1), ((0, 0), *pads, (0, 0))
-    )
+from jaxdl.models.max_pool import max_pool
 
 
 def avg_pool(x: jnp.ndarray, window: int, stride: int) -> jnp.ndarray:

@@ -11,7 +11,8 @@ from functools import partial
 import flax.linen as nn
 import jax.numpy as jnp
 
-from jaxdl.models.layers import max_pool
+from jaxdl.models.conv import Conv
+from jaxdl.models.max_pool import max_pool
 from jaxdl.models.named import Activation, NamedNetwork, Step, module_step
 
 # A block's conv chain as (kernel size, width as a multiple of `planes`); the first 3x3 conv strides.
@@ -23,7 +24,7 @@ BOTTLENECK: Layout = ((1, 1), (3, 1), (1, 4))
 def conv(features: int, kernel: int, stride: int, name: str | None = None) -> nn.Conv:
     """A bias-free conv with torch's symmetric padding kernel//2 and torchvision's Kaiming (fan_out) init."""
     pad = (kernel // 2, kernel // 2)
-    return nn.Conv(
+    return Conv(
         features,
         (kernel, kernel),
         (stride, stride),

@@ -4,8 +4,12 @@ conv(32, 3x3) + ReLU + max-pool 2 -> conv(64, 3x3) + ReLU + max-pool 2 -> fc(128
 "features" is the space where the Fréchet distance between real and generated images is measured.
 """
 
+from functools import partial
+
 import flax.linen as nn
 
+from jaxdl.models.conv import Conv
+from jaxdl.models.max_pool import max_pool
 from jaxdl.models.named import NamedNetwork, Step
 
 
@@ -17,11 +21,11 @@ class SmallCNN(NamedNetwork):
     @nn.nowrap
     def steps(self, train: bool) -> list[Step]:
         """conv1, pool1, conv2, pool2, features, logits (each conv and fc1 followed by its ReLU)."""
-        pool = lambda h: nn.max_pool(h, (2, 2), (2, 2))
+        pool = partial(max_pool, window=2, stride=2)
         return [
-            ("conv1", lambda h: self.relu(nn.Conv(32, (3, 3), padding=1, name="conv1")(h))),
+            ("conv1", lambda h: self.relu(Conv(32, (3, 3), padding=1, name="conv1")(h))),
             ("pool1", pool),
-            ("conv2", lambda h: self.relu(nn.Conv(64, (3, 3), padding=1, name="conv2")(h))),
+            ("conv2", lambda h: self.relu(Conv(64, (3, 3), padding=1, name="conv2")(h))),
             ("pool2", pool),
             ("features", lambda h: self.relu(nn.Dense(128, name="fc1")(h.reshape(h.shape[0], -1)))),
             ("logits", lambda h: nn.Dense(self.num_classes, name="fc2")(h)),

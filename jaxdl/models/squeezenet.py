@@ -10,7 +10,8 @@ from functools import partial
 import flax.linen as nn
 import jax.numpy as jnp
 
-from jaxdl.models.layers import max_pool
+from jaxdl.models.conv import Conv
+from jaxdl.models.max_pool import max_pool
 from jaxdl.models.named import Activation, NamedNetwork, Step, module_step, run_until
 
 # Per version: conv1 (channels, kernel) and the stack after relu1: a pool name, or (fire name, squeeze, expand).
@@ -37,7 +38,7 @@ def conv(
     init: nn.initializers.Initializer = kaiming_uniform,
 ) -> nn.Conv:
     """A conv with bias and explicit symmetric padding, as torch.nn.Conv2d."""
-    return nn.Conv(features, (kernel, kernel), (stride, stride), ((padding, padding),) * 2, kernel_init=init, name=name)
+    return Conv(features, (kernel, kernel), (stride, stride), ((padding, padding),) * 2, kernel_init=init, name=name)
 
 
 class Fire(nn.Module):

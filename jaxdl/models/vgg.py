@@ -9,6 +9,7 @@ from functools import partial
 import flax.linen as nn
 
 from jaxdl.models import classic
+from jaxdl.models.conv import Conv
 from jaxdl.models.layers import adaptive_avg_pool, pool_layer
 from jaxdl.models.named import NamedNetwork, Step, module_step
 
@@ -38,7 +39,7 @@ class VGG(NamedNetwork):
         steps: list[Step] = []
         for block, widths in enumerate(self.stages, 1):
             for i, width in enumerate(widths, 1):
-                steps.append(module_step(f"conv{block}_{i}", partial(nn.Conv, width, (3, 3), padding=1)))
+                steps.append(module_step(f"conv{block}_{i}", partial(Conv, width, (3, 3), padding=1)))
                 if self.batch_norm:
                     bn = partial(nn.BatchNorm, use_running_average=not train, momentum=0.9, epsilon=1e-5)
                     steps.append(module_step(f"bn{block}_{i}", bn))
