@@ -35,8 +35,8 @@ def _value_type(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def _split(kind: Callable[[str], Any], sep: str) -> Callable[[str], tuple]:
-    """An argparse type: a `sep`-separated list of `kind` values, as a tuple."""
+def csv_list(kind: Callable[[str], Any], sep: str = ",") -> Callable[[str], tuple]:
+    """An argparse type: a `sep`-separated list of `kind` values (`--C 0.1,1,10`), as a tuple."""
     return lambda text: tuple(kind(item) for item in text.split(sep) if item)
 
 
@@ -77,7 +77,7 @@ def add_fields(parser: argparse.ArgumentParser | argparse._ArgumentGroup, config
         kwargs: dict[str, Any] = {"type": kind, "choices": (choices or {}).get(field.name), "metavar": meta.get("metavar"),
                                   "help": text + ("" if "default" in text else _shown(default, meta.get("sep")))}
         if many and meta.get("sep"):
-            kwargs["type"] = _split(kind, meta["sep"])
+            kwargs["type"] = csv_list(kind, meta["sep"])
         elif many:
             kwargs |= {"action": _Items, "nargs": None if meta.get("repeat") else "*" if default == () else "+"}
         if default is not dataclasses.MISSING:

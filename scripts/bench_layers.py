@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from jaxdl import configure, models
-from jaxdl.commands.transfer import csv_list
+from jaxdl.options import csv_list
 from jaxdl.data.image_folder import split_files
 from jaxdl.data.imagenet import Preprocessed
 from jaxdl.features import extract

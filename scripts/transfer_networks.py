@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from jaxdl import configure, models
-from jaxdl.commands.transfer import csv_list
+from jaxdl.options import csv_list
 from jaxdl.data import scene15
 from jaxdl.data.imagenet import Preprocessed
 from jaxdl.features import extract
