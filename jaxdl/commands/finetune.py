@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jaxdl import models
+from jaxdl.commands.transfer import HELP as TRANSFER_HELP
 from jaxdl.data import scene15
 from jaxdl.errors import JaxdlError
 from jaxdl.options import add_fields, cli, from_args
@@ -39,13 +40,10 @@ class FinetuneRuns:
     out: Path = Path("runs/finetune")
 
 
-HELP = {
-    "root": "image folder: ROOT/{train,test}/CLASS/*.jpg or ROOT/CLASS/*.jpg",
+HELP = {name: TRANSFER_HELP[name] for name in ("root", "weights", "per_class")} | {
     "arch": "network: squeezenet*, resnet*, vgg*, alexnet (default squeezenet1_0)",
-    "weights": "'imagenet', 'random' or a weights file/folder (default imagenet)",
     "stages": "comma-separated stage choices, each a run (default: the arch's fewest); squeezenet: conv10, fire9-conv10, "
               "fire7-conv10, all; resnet: layer4, layer3-4, layer2-4, all; vgg/alexnet: fc, conv5-fc, all",
-    "per_class": "only the first TRAIN / TEST images of each class",
     "out": "output folder (checkpoints per choice, table)",
     "epochs": "epochs",
     "batch_size": "images per step",
@@ -57,7 +55,7 @@ HELP = {
 } | LAUNCH_HELP
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_options(parser: argparse.ArgumentParser) -> None:
     """The options of `jaxdl finetune`: FinetuneRuns, FinetuneConfig (but what FinetuneRuns sets per run), Launch."""
     add_fields(parser, FinetuneRuns, HELP)
     add_fields(parser, FinetuneConfig, HELP, skip=("stages", "out", "progress"))
@@ -105,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog="example:\n  jaxdl finetune --root ../shared/data/15scene --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors "
         "--stages fire9-conv10 --epochs 6 --out runs/finetune   (rerun to resume)",
     )
-    add_arguments(parser)
+    add_options(parser)
     parser.set_defaults(func=_finetune)
 
 

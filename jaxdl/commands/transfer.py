@@ -27,7 +27,6 @@ from jaxdl.models.named import check_layer
 from jaxdl.options import add_fields, cli, from_args
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
-from jaxdl.transfer.bow import BowOptions
 from jaxdl.transfer.head import HEADS, head_sweep
 from jaxdl.transfer.results import accuracy_vs_c, confusion_figure, per_class
 from jaxdl.transfer.svm import CLASSIFIERS, COURSE_CS, flat, l2_normalized, layer_sweep
@@ -76,10 +75,10 @@ CHOICES = {"l2": tuple(L2_CHOICES), "svm": sorted(CLASSIFIERS), "pool": ("avg", 
            "method": ("deep", "bow")}
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_options(parser: argparse.ArgumentParser) -> None:
     """The options shared by `jaxdl transfer` and scripts/bow_scene15.py: TransferConfig, then BowOptions."""
     add_fields(parser, TransferConfig, HELP, CHOICES)
-    transfer_bow.add_arguments(parser)
+    transfer_bow.add_options(parser)
 
 
 def weights_identity(weights: str) -> str:
@@ -168,7 +167,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--layers fire9,conv10 --svm jax --C 0.1,1,10   (add --head mlp for a neural head instead of the SVM)\n"
         "  jaxdl transfer --root ../shared/data/15scene --method bow --pyramid 2 --norm hellinger",
     )
-    add_arguments(parser)
+    add_options(parser)
     parser.set_defaults(func=_transfer)
 
 

@@ -36,7 +36,7 @@ HELP = {
 }
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_options(parser: argparse.ArgumentParser) -> None:
     """The bag-of-words options (BowOptions but the soft assignment's width; used with --method bow)."""
     group = parser.add_argument_group("bag of words (--method bow)")
     add_fields(group, BowOptions, HELP, {"assign": tuple(ASSIGNMENTS), "norm": NORMS, "kernel": KERNELS}, skip=("sigma",))

@@ -11,8 +11,8 @@ from pathlib import Path
 from jaxdl.dann.experiment import prepare
 from jaxdl.dann.train import accuracy, fit
 from jaxdl.figures import plot_curves
-from jaxdl.run.settings import DannPart
 from jaxdl.run.runner import Result
+from jaxdl.run.settings import DannPart
 from jaxdl.training import epoch_records
 
 

@@ -11,8 +11,8 @@ from PIL import Image
 
 from jaxdl.figures import save_gif
 from jaxdl.gan.train import GanConfig, fit
-from jaxdl.run.settings import GanPart
 from jaxdl.run.runner import Result
+from jaxdl.run.settings import GanPart
 from jaxdl.training import epoch_records
 
 GIF_FRAMES = 10  # the report's GIF: fit's samples.gif has every epoch at twice the size (11 MB for 40 epochs)

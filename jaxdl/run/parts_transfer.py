@@ -17,8 +17,8 @@ from jaxdl.data.imagenet import preprocess
 from jaxdl.features import cached_layers, extract
 from jaxdl.pretrained import variables_for
 from jaxdl.run.locate import weights_for
-from jaxdl.run.settings import TransferPart
 from jaxdl.run.runner import Result, settings_key
+from jaxdl.run.settings import TransferPart
 from jaxdl.summary import layer_table
 from jaxdl.transfer.head import head_sweep
 from jaxdl.transfer.results import accuracy_vs_c

@@ -14,8 +14,8 @@ from jaxdl.errors import DataError
 from jaxdl.figures import image_grid, panels, save_gif
 from jaxdl.keys import prng_key
 from jaxdl.run.locate import real_weights
-from jaxdl.run.settings import VisualizePart
 from jaxdl.run.runner import Result
+from jaxdl.run.settings import VisualizePart
 from jaxdl.visualize.attribution_figure import heat, overlay
 from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, visualize_classes
 from jaxdl.visualize.digits import digit_splits

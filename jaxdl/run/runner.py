@@ -12,9 +12,9 @@ import json
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 MARKER = "done.json"
 

@@ -8,8 +8,8 @@ import jax
 import numpy as np
 from tqdm.auto import tqdm
 
-from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
 from jaxdl.commands.visualize.common import DIGITS, SKIP, SubjectOptions, subject_and_inputs
+from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
 from jaxdl.features import padded_batches
 from jaxdl.keys import prng_key
 from jaxdl.options import add_fields, from_args

@@ -5,8 +5,8 @@ from dataclasses import dataclass, replace
 
 import jax.numpy as jnp
 
-from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
 from jaxdl.commands.visualize.common import DIGITS, SKIP, SubjectOptions, load_subject, subject_and_inputs
+from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
 from jaxdl.errors import JaxdlError
 from jaxdl.keys import prng_key
 from jaxdl.options import add_fields, from_args
