@@ -67,8 +67,6 @@ def add_fields(parser: argparse.ArgumentParser | argparse._ArgumentGroup, config
             continue
         meta, text = field.metadata, (help or {}).get(field.name, "")
         default = field.default if isinstance(config, type) else getattr(config, field.name)
-        if default is dataclasses.MISSING and field.default_factory is not dataclasses.MISSING:
-            default = field.default_factory()
         flag = meta.get("flag") or f"--{field.name.replace('_', '-')}"
         kind, many = _value_type(hints[field.name])
         if kind is bool:
