@@ -6,6 +6,7 @@ then builds the same global batch and contributes its own rows.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jax
@@ -13,6 +14,22 @@ import numpy as np
 from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 
 from jaxdl.errors import JaxdlError
+
+LAUNCH_HELP = {"distributed": "one process of a multi-host run: call jax.distributed.initialize() first (Slurm, TPU slice "
+                              "or JAX_COORDINATOR_ADDRESS...)"}
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How this process takes part in a training command: alone, or as one process of a multi-host run."""
+
+    distributed: bool = False
+
+
+def launch(config: Launch) -> None:
+    """Join the multi-host run first when asked (jax.distributed.initialize reads Slurm, a TPU slice or JAX_COORDINATOR_*)."""
+    if config.distributed:
+        jax.distributed.initialize()
 
 
 def data_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:

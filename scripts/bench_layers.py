@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from jaxdl import configure, models
-from jaxdl.commands.transfer import csv_list
 from jaxdl.data.image_folder import split_files
 from jaxdl.data.imagenet import Preprocessed
 from jaxdl.features import extract
+from jaxdl.options import csv_list
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
 

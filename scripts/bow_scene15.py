@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from jaxdl.commands.transfer import add_arguments
-from jaxdl.commands.transfer_bow import bow_rows
+from jaxdl.commands.transfer import add_options
+from jaxdl.commands.transfer_bow import bow_rows, options_of
 from jaxdl.errors import JaxdlError
 from jaxdl.report import markdown_table, write_table
 from jaxdl.transfer.pyramid import FINEST
@@ -29,10 +29,10 @@ def best_per_method(rows: list[dict]) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    add_arguments(parser)
+    add_options(parser)
     args = parser.parse_args(["--root", "."] + (argv if argv is not None else sys.argv[1:]))
     try:
-        rows = bow_rows(args, [0, FINEST])
+        rows = bow_rows(args.root, args.out, args.C, options_of(args), [0, FINEST])
     except JaxdlError as err:
         print(f"bow_scene15: error: {err}", file=sys.stderr)
         return 2

@@ -19,8 +19,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
-from jaxdl.commands.transfer import csv_list
 from jaxdl.data import scene15
+from jaxdl.options import csv_list
 from jaxdl.report import markdown_table, write_table
 from jaxdl.transfer.jax_svm import JaxLinearSVC, objective
 from jaxdl.transfer.svm import l2_normalized

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from jaxdl import configure, models
-from jaxdl.commands.transfer import csv_list
 from jaxdl.data import scene15
 from jaxdl.data.imagenet import Preprocessed
 from jaxdl.features import extract
+from jaxdl.options import csv_list
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
 from jaxdl.transfer.svm import COURSE_CS, svm_sweep

@@ -116,7 +116,7 @@ def test_interrupted_run_resumes_without_repeating(tmp_path, monkeypatch):
             if interrupt and calls.count(name) == 1:
                 raise KeyboardInterrupt  # Ctrl-C in the middle of this part
             (folder / "figure.txt").write_text(name)
-            return Result(tables=[(name, [{"seed": settings["seed"]}])])
+            return Result(tables=[(name, [{"seed": settings.seed}])])
         return run
     monkeypatch.setattr(parts, "PARTS", {"transfer": part("transfer"), "visualize": part("visualize"),
                                          "dann": part("dann", interrupt=True), "gan": part("gan")})
@@ -145,8 +145,8 @@ def test_failing_part_is_reported_and_the_others_run(tmp_path, monkeypatch):
 
 def test_settings_overrides_and_their_errors(tmp_path):
     settings = load_settings(True, None, ("dann.epochs=7", "gan.conditional=[true, false]", 'transfer.data="x y"'))
-    assert settings["dann"]["epochs"] == 7 and settings["gan"]["conditional"] == [True, False]
-    assert settings["transfer"]["data"] == "x y" and settings["transfer"]["limit"] == 600  # the quick preset below
+    assert settings["dann"].epochs == 7 and settings["gan"].conditional == (True, False)
+    assert settings["transfer"].data == "x y" and settings["transfer"].limit == 600  # the quick preset below
     with pytest.raises(JaxdlError, match=r"--set dann\.epoch=3: unknown setting dann\.epoch; dann has batch_size, "):
         load_settings(False, None, ("dann.epoch=3",))
     bad = tmp_path / "bad.toml"

@@ -2,19 +2,34 @@
 
 import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import jax
 import numpy as np
 from matplotlib.figure import Figure
 from sklearn.decomposition import PCA
 
 from jaxdl.dann.experiment import Arrays, compare
-from jaxdl.dann.options import add_options, domains, fit_options
+from jaxdl.dann.options import DannOptions, add_options, domains, fit_options
 from jaxdl.dann.step import METHODS
 from jaxdl.dann.train import fit, predict
+from jaxdl.options import add_fields, from_args
+from jaxdl.parallel import LAUNCH_HELP, Launch, launch
 from jaxdl.report import write_table
 from jaxdl.training import epoch_records
+
+
+@dataclass(frozen=True)
+class DannRun:
+    """Which methods `jaxdl dann` trains on the domains of DannOptions, with which seed, and where it writes."""
+
+    method: tuple[str, ...] = ("source-only", "dann")
+    seed: int = 0
+    out: Path = Path("runs/dann")
+
+
+HELP = {"method": "methods to train and compare", "seed": "seed of the split, the initialisation and the batches",
+        "out": "output folder (table, curves, embedding, checkpoints)"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,11 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog='example: jaxdl dann --source "idx:../shared/data/mnist[0:5000]" --target "mnist-m:../shared/data/mnist_m[5000:9001]" '
                "--method source-only dann target-only --epochs 10   (no options: embedded digits -> digits-M)")
     add_options(p)
-    p.add_argument("--method", nargs="+", default=["source-only", "dann"], choices=METHODS)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="runs/dann", help="output folder (table, curves, embedding, checkpoints)")
-    p.add_argument("--distributed", action="store_true", help="one process of a multi-host run: call "
-                   "jax.distributed.initialize() first (Slurm, TPU slice or JAX_COORDINATOR_ADDRESS...)")
+    add_fields(p, DannRun, HELP, {"method": METHODS})
+    add_fields(p, Launch, LAUNCH_HELP)
     p.set_defaults(func=run)
 
 
@@ -64,10 +76,10 @@ def plot_embedding(features: dict[str, tuple[np.ndarray, np.ndarray]], path: Pat
 def run(args: argparse.Namespace) -> int:
     """Train each method (experiment.compare, as scripts/dann_table.py), write table.md/.csv, curves.png, embedding.png
     under --out; print the table."""
-    if args.distributed:
-        jax.distributed.initialize()
-    source, target = domains(args, args.seed)
-    out = Path(args.out)
+    launch(from_args(Launch, args))
+    options, config = from_args(DannOptions, args), from_args(DannRun, args)
+    source, target = domains(options, config.seed)
+    out = config.out
     histories, features = {}, {}
 
     def train(method: str, src: Arrays, tgt: Arrays, seed: int, **options) -> Callable[[np.ndarray], np.ndarray]:
@@ -77,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         features[method] = (predict(state.params, source[1][0][:500])[1], predict(state.params, target[1][0][:500])[1])
         return lambda images: predict(state.params, images)[0]
 
-    rows = compare(source, target, args.method, [args.seed], train, **fit_options(args))
+    rows = compare(source, target, config.method, [config.seed], train, **fit_options(options))
     md, _ = write_table(rows, out / "table")
     plot_curves(histories, out / "curves.png")
     plot_embedding(features, out / "embedding.png")

@@ -10,6 +10,7 @@ squeezenet1_1); features at three layers feed a linear SVM, next to a raw-pixel 
 import argparse
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from jaxdl import models
 from jaxdl.data.digits import digits
 from jaxdl.data.imagenet import preprocess
 from jaxdl.features import extract
+from jaxdl.options import add_fields, from_args
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
 from jaxdl.run.locate import real_weights
@@ -29,10 +31,19 @@ SIZE = 64  # digits are upsampled from 8x8 to SIZE x SIZE
 LAYERS = ("fire3", "fire6", "fire9")
 CS = (0.1, 1.0, 10.0)
 
-Step = Callable[[argparse.Namespace, dict], None]
 
 
-def digits_step(args: argparse.Namespace, state: dict) -> None:
+@dataclass(frozen=True)
+class DemoOptions:
+    """Where the demo writes."""
+
+    out: Path = Path("runs/demo")
+
+
+Step = Callable[[DemoOptions, dict], None]
+
+
+def digits_step(args: DemoOptions, state: dict) -> None:
     """Real digits -> SIZE x SIZE RGB ImageNet-normalised images, split half/half per class with a seed."""
     images, labels = digits()
     inputs = np.stack([preprocess(image, SIZE) for image in images])
@@ -41,7 +52,7 @@ def digits_step(args: argparse.Namespace, state: dict) -> None:
     print(f"digits: {len(state['train'])} train / {len(state['test'])} test images, {SIZE}x{SIZE} RGB")
 
 
-def network_step(args: argparse.Namespace, state: dict) -> None:
+def network_step(args: DemoOptions, state: dict) -> None:
     """squeezenet1_0 with real ImageNet weights if available, else a seeded random squeezenet1_1; its layer table."""
     weights = real_weights()
     arch = "squeezenet1_0" if weights else "squeezenet1_1"
@@ -54,7 +65,7 @@ def network_step(args: argparse.Namespace, state: dict) -> None:
     print(markdown_table(summary), end="")
 
 
-def transfer_step(args: argparse.Namespace, state: dict) -> None:
+def transfer_step(args: DemoOptions, state: dict) -> None:
     """Average-pooled features at LAYERS (one forward pass) -> L2 norm -> LinearSVC over CS, raw pixels as the baseline."""
     model, variables = state["model"], state["variables"]
 
@@ -72,7 +83,7 @@ def transfer_step(args: argparse.Namespace, state: dict) -> None:
 STEPS: list[tuple[str, Step]] = [("digits", digits_step), ("network", network_step), ("transfer", transfer_step)]
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: DemoOptions) -> int:
     """Run every step in order, timing each; files go under --out."""
     args.out.mkdir(parents=True, exist_ok=True)
     state: dict = {}
@@ -89,5 +100,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `demo`."""
     parser = subparsers.add_parser("demo", help="a two-minute tour on embedded real data (transfer learning on digits)",
                                    epilog="example: jaxdl demo --out runs/demo   (every practical: jaxdl run all --quick)")
-    parser.add_argument("--out", type=Path, default=Path("runs/demo"), help="output folder (default runs/demo)")
-    parser.set_defaults(func=run)
+    add_fields(parser, DemoOptions, {"out": "output folder"})
+    parser.set_defaults(func=lambda args: run(from_args(DemoOptions, args)))

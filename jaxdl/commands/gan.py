@@ -2,11 +2,10 @@
 
 import argparse
 
-import jax
-
 from jaxdl.gan.losses import GENERATOR_LOSSES
 from jaxdl.gan.train import GanConfig, fit
 from jaxdl.options import add_fields, from_args
+from jaxdl.parallel import LAUNCH_HELP, Launch, launch
 from jaxdl.report import markdown_table
 from jaxdl.training import epoch_records
 
@@ -28,8 +27,7 @@ HELP = {
 
 def _gan(args: argparse.Namespace) -> None:
     """Run the configured training and print the per-epoch quality table."""
-    if args.distributed:
-        jax.distributed.initialize()
+    launch(from_args(Launch, args))
     config = from_args(GanConfig, args)
     print(markdown_table(epoch_records(fit(config)[1])), end="")
     print(f"outputs in {config.out}")
@@ -42,6 +40,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "  jaxdl gan --data mnist --root ../shared/data/mnist --conditional --epochs 33 --out runs/gan_mnist",
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     add_fields(parser, GanConfig, HELP, {"loss": sorted(GENERATOR_LOSSES), "image_size": (32, 64)})
-    parser.add_argument("--distributed", action="store_true", help="one process of a multi-host run: call "
-                        "jax.distributed.initialize() first (Slurm, TPU slice or JAX_COORDINATOR_ADDRESS...)")
+    add_fields(parser, Launch, LAUNCH_HELP)
     parser.set_defaults(func=_gan)

@@ -14,9 +14,8 @@ import argparse
 import functools
 import hashlib
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import flax.linen as nn
 
@@ -25,38 +24,61 @@ from jaxdl.commands import transfer_bow
 from jaxdl.data import scene15
 from jaxdl.features import cached_layers, extract
 from jaxdl.models.named import check_layer
+from jaxdl.options import add_fields, cli, from_args
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
 from jaxdl.transfer.head import HEADS, head_sweep
 from jaxdl.transfer.results import accuracy_vs_c, confusion_figure, per_class
 from jaxdl.transfer.svm import CLASSIFIERS, COURSE_CS, flat, l2_normalized, layer_sweep
 
-T = TypeVar("T")
 L2_CHOICES = {"on": (True,), "off": (False,), "both": (True, False)}
 
 
-def csv_list(kind: Callable[[str], T]) -> Callable[[str], list[T]]:
-    """An argparse type: a comma-separated list of `kind` values."""
-    return lambda text: [kind(item) for item in text.split(",") if item]
+@dataclass(frozen=True)
+class TransferConfig:
+    """One `jaxdl transfer` run: the image folder, the network, its layers and pooling, the SVM sweep (or a neural
+    head, or the bag-of-words baseline with BowOptions), the output folder."""
+
+    root: Path
+    arch: str = "squeezenet1_0"
+    weights: str = "imagenet"
+    layers: tuple[str, ...] = cli(("fire7", "fire9", "conv10"), sep=",")
+    C: tuple[float, ...] = cli(COURSE_CS, sep=",")
+    l2: str = "on"
+    svm: str = "sklearn"
+    pool: str = "avg"
+    size: int = 224
+    per_class: tuple[int, ...] | None = cli(None, sep=",", metavar="TRAIN,TEST")
+    batch_size: int = 64
+    head: str | None = None
+    out: Path = Path("runs/transfer")
+    method: str = "deep"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options shared by `jaxdl transfer` and scripts/transfer_svm.py."""
-    parser.add_argument("--root", required=True, type=Path, help="image folder: ROOT/{train,test}/CLASS/*.jpg or ROOT/CLASS/*.jpg")
-    parser.add_argument("--arch", default="squeezenet1_0", help="network (default squeezenet1_0)")
-    parser.add_argument("--weights", default="imagenet", help="'imagenet', 'random' or a weights file/folder (default imagenet)")
-    parser.add_argument("--layers", type=csv_list(str), default=["fire7", "fire9", "conv10"], help="comma-separated layers (one pass)")
-    parser.add_argument("--C", type=csv_list(float), default=list(COURSE_CS), help="comma-separated SVM C values (default: the course's 1e-5..1e2)")
-    parser.add_argument("--l2", choices=L2_CHOICES, default="on", help="L2-normalise the features: on (the course), off, or both tables")
-    parser.add_argument("--svm", choices=sorted(CLASSIFIERS), default="sklearn", help="linear SVM solver (default sklearn LinearSVC)")
-    parser.add_argument("--pool", choices=("avg", "max", "none"), default="avg", help="spatial pooling of conv features")
-    parser.add_argument("--size", type=int, default=224, help="images are resized to SIZE x SIZE (default 224)")
-    parser.add_argument("--per-class", type=csv_list(int), metavar="TRAIN,TEST", help="only the first TRAIN / TEST images of each class")
-    parser.add_argument("--batch-size", type=int, default=64, help="images per forward pass (default 64)")
-    parser.add_argument("--head", choices=HEADS, help="train a neural head (early stopping on part of the TRAINING split) instead of the SVM sweep")
-    parser.add_argument("--out", type=Path, default=Path("runs/transfer"), help="output folder (tables, figures, feature cache)")
-    parser.add_argument("--method", choices=("deep", "bow"), default="deep", help="CNN features (deep) or the SIFT bag-of-words baseline (bow)")
-    transfer_bow.add_arguments(parser)
+HELP = {
+    "root": "image folder: ROOT/{train,test}/CLASS/*.jpg or ROOT/CLASS/*.jpg",
+    "arch": "network (default squeezenet1_0)",
+    "weights": "'imagenet', 'random' or a weights file/folder (default imagenet)",
+    "layers": "comma-separated layers (one pass)",
+    "C": "comma-separated SVM C values (default: the course's 1e-5..1e2)",
+    "l2": "L2-normalise the features: on (the course), off, or both tables",
+    "svm": "linear SVM solver (default sklearn LinearSVC)",
+    "pool": "spatial pooling of conv features",
+    "size": "images are resized to SIZE x SIZE (default 224)",
+    "per_class": "only the first TRAIN / TEST images of each class",
+    "batch_size": "images per forward pass (default 64)",
+    "head": "train a neural head (early stopping on part of the TRAINING split) instead of the SVM sweep",
+    "out": "output folder (tables, figures, feature cache)",
+    "method": "CNN features (deep) or the SIFT bag-of-words baseline (bow)",
+}
+CHOICES = {"l2": tuple(L2_CHOICES), "svm": sorted(CLASSIFIERS), "pool": ("avg", "max", "none"), "head": HEADS,
+           "method": ("deep", "bow")}
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options shared by `jaxdl transfer` and scripts/bow_scene15.py: TransferConfig, then BowOptions."""
+    add_fields(parser, TransferConfig, HELP, CHOICES)
+    transfer_bow.add_options(parser)
 
 
 def weights_identity(weights: str) -> str:
@@ -68,68 +90,69 @@ def weights_identity(weights: str) -> str:
     return f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def cache_folder(args: argparse.Namespace, data_fingerprint: str) -> Path:
+def cache_folder(config: TransferConfig, data_fingerprint: str) -> Path:
     """OUT/features/<readable settings>-<hash of every setting the features depend on>."""
-    pool = "full" if args.pool == "none" else args.pool
-    settings = [data_fingerprint, args.arch, weights_identity(args.weights), pool, args.size, args.per_class]
+    pool = "full" if config.pool == "none" else config.pool
+    per_class = config.per_class and list(config.per_class)  # a list, as when the option was parsed to one: same caches
+    settings = [data_fingerprint, config.arch, weights_identity(config.weights), pool, config.size, per_class]
     digest = hashlib.sha256(repr(settings).encode()).hexdigest()[:10]
-    name = "-".join([args.root.resolve().name, args.arch, Path(args.weights).stem, pool, str(args.size), digest])
-    return args.out / "features" / name
+    name = "-".join([config.root.resolve().name, config.arch, Path(config.weights).stem, pool, str(config.size), digest])
+    return config.out / "features" / name
 
 
-def layer_features(model: nn.Module, variables: dict, splits: dict, layers: list[str], folder: Path, args: argparse.Namespace) -> dict:
+def layer_features(model: nn.Module, variables: dict, splits: dict, layers: tuple[str, ...], folder: Path, config: TransferConfig) -> dict:
     """{layer: (train, test) features}: cached layers read back, the missing ones of each split from one pass."""
-    pool = None if args.pool == "none" else args.pool
+    pool = None if config.pool == "none" else config.pool
     per_split = {}
     for split, (images, _) in splits.items():
         paths = {layer: folder / f"{layer}-{split}.npy" for layer in layers}
-        compute = lambda missing, images=images: extract(model, variables(), images, batch_size=args.batch_size, pool=pool, layers=missing)
+        compute = lambda missing, images=images: extract(model, variables(), images, batch_size=config.batch_size, pool=pool, layers=missing)
         per_split[split] = cached_layers(paths, compute)
     return {layer: (per_split["train"][layer], per_split["test"][layer]) for layer in layers}
 
 
-def best_configuration(rows: list[dict], features: dict, splits: dict, classes: list[str], args: argparse.Namespace) -> dict:
+def best_configuration(rows: list[dict], features: dict, splits: dict, classes: list[str], config: TransferConfig) -> dict:
     """Refit the row with the best test accuracy (as the course reports it); per-class table and confusion figure."""
     best = max(rows, key=lambda row: row["test_acc"])
     train, test = ((l2_normalized if best["l2"] else flat)(x) for x in features[best["layer"]])
     labels, test_labels = splits["train"][1], splits["test"][1]
-    predicted = CLASSIFIERS[args.svm](train, labels, best["C"]).predict(test)
+    predicted = CLASSIFIERS[config.svm](train, labels, best["C"]).predict(test)
     table = per_class(test_labels, predicted, classes)
-    write_table(table, args.out / "per_class")
-    name = f"{args.arch} {best['layer']} {'L2' if best['l2'] else 'raw'} C={best['C']:g}"
-    confusion_figure(test_labels, predicted, classes, args.out / "confusion.png", f"{name}: test accuracy {best['test_acc']:.3f}")
+    write_table(table, config.out / "per_class")
+    name = f"{config.arch} {best['layer']} {'L2' if best['l2'] else 'raw'} C={best['C']:g}"
+    confusion_figure(test_labels, predicted, classes, config.out / "confusion.png", f"{name}: test accuracy {best['test_acc']:.3f}")
     print(f"best: {name}, test accuracy {best['test_acc']:.4f}; per class:")
     print(markdown_table(table), end="")
     return best
 
 
-def run(args: argparse.Namespace) -> list[dict]:
+def run(config: TransferConfig) -> list[dict]:
     """Extract (or read cached) features of every layer in one pass, sweep C (and L2), write tables and figures."""
-    model = models.create(args.arch)
-    for layer in args.layers:
+    model = models.create(config.arch)
+    for layer in config.layers:
         check_layer(layer, model.layer_names())
-    splits, prepared = scene15.load(args.root, size=args.size)
-    if args.per_class:
-        splits = {split: scene15.first_per_class(splits[split], count) for split, count in zip(("train", "test"), args.per_class)}
-    variables = functools.cache(lambda: variables_for(model, args.arch, args.weights))  # only if something is not cached
+    splits, prepared = scene15.load(config.root, size=config.size)
+    if config.per_class:
+        splits = {split: scene15.first_per_class(splits[split], count) for split, count in zip(("train", "test"), config.per_class)}
+    variables = functools.cache(lambda: variables_for(model, config.arch, config.weights))  # only if something is not cached
     skipped = f", {len(prepared.skipped)} unreadable image(s) left out" if prepared.skipped else ""
-    print(f"{args.root}: {len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images{skipped}")
+    print(f"{config.root}: {len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images{skipped}")
     start = time.perf_counter()
-    features = layer_features(model, variables, splits, args.layers, cache_folder(args, prepared.fingerprint), args)
-    print(f"features of {', '.join(args.layers)}: {time.perf_counter() - start:.1f}s")
+    features = layer_features(model, variables, splits, config.layers, cache_folder(config, prepared.fingerprint), config)
+    print(f"features of {', '.join(config.layers)}: {time.perf_counter() - start:.1f}s")
     labels = splits["train"][1], splits["test"][1]
-    if args.head:
-        rows = head_sweep(features.__getitem__, args.layers, *labels, args.head)
-        md, _ = write_table(rows, args.out / f"head-{args.head}")
+    if config.head:
+        rows = head_sweep(features.__getitem__, config.layers, *labels, config.head)
+        md, _ = write_table(rows, config.out / f"head-{config.head}")
         print(markdown_table(rows), end="")
         print(f"written: {md} (+ .csv)")
         return rows
-    rows = layer_sweep(features.__getitem__, args.layers, *labels, args.C, L2_CHOICES[args.l2], CLASSIFIERS[args.svm])
-    md, _ = write_table(rows, args.out / "svm")
+    rows = layer_sweep(features.__getitem__, config.layers, *labels, config.C, L2_CHOICES[config.l2], CLASSIFIERS[config.svm])
+    md, _ = write_table(rows, config.out / "svm")
     print(markdown_table(rows), end="")
-    accuracy_vs_c(rows, args.out / "accuracy_vs_C.png", f"{args.root.name}: {args.arch} ({Path(args.weights).stem}), {args.pool}-pooled")
-    best_configuration(rows, features, splits, prepared.classes, args)
-    print(f"written: {md} (+ .csv), accuracy_vs_C.png, per_class.md, confusion.png in {args.out}")
+    accuracy_vs_c(rows, config.out / "accuracy_vs_C.png", f"{config.root.name}: {config.arch} ({Path(config.weights).stem}), {config.pool}-pooled")
+    best_configuration(rows, features, splits, prepared.classes, config)
+    print(f"written: {md} (+ .csv), accuracy_vs_C.png, per_class.md, confusion.png in {config.out}")
     return rows
 
 
@@ -144,11 +167,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--layers fire9,conv10 --svm jax --C 0.1,1,10   (add --head mlp for a neural head instead of the SVM)\n"
         "  jaxdl transfer --root ../shared/data/15scene --method bow --pyramid 2 --norm hellinger",
     )
-    add_arguments(parser)
+    add_options(parser)
     parser.set_defaults(func=_transfer)
 
 
 def _transfer(args: argparse.Namespace) -> int:
     """The CLI entry: run (or the bag-of-words baseline), exit code 0."""
-    (transfer_bow.run if args.method == "bow" else run)(args)
+    config = from_args(TransferConfig, args)
+    if config.method == "bow":
+        transfer_bow.run(config.root, config.out, config.C, transfer_bow.options_of(args))
+    else:
+        run(config)
     return 0

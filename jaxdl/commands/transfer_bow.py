@@ -7,9 +7,11 @@ with the columns of the network comparison (method, feature_dim, extract_s, svm_
 import argparse
 import resource
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from jaxdl.data import image_folder, scene15
+from jaxdl.options import add_fields, from_args
 from jaxdl.report import markdown_table, write_table
 from jaxdl.transfer.bow import BowOptions, classify, features, word_counts
 from jaxdl.transfer.kernels import KERNELS
@@ -19,31 +21,30 @@ from jaxdl.transfer.words import ASSIGNMENTS
 METHODS = {0: "BoW-SIFT", FINEST: "BoW-SIFT + spatial pyramid"}
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The bag-of-words options (used with --method bow)."""
-    defaults = BowOptions()
+HELP = {
+    "vocab": "visual words (k-means centres)",
+    "pyramid": f"spatial pyramid levels 0..{FINEST} (0: plain bag of words; default {BowOptions.pyramid})",
+    "assign": "hard (nearest word) or soft (5 nearest, Gaussian weights)",
+    "norm": "histogram normalisation",
+    "kernel": "LinearSVC, or SVC on a precomputed intersection / chi2 kernel",
+    "step": "dense SIFT grid step in pixels",
+    "patch": "SIFT patch side in pixels, a multiple of 8",
+    "contrast": f"mean gradient under which a patch's descriptor is zero (default {BowOptions.contrast:g}: only flat patches)",
+    "max_side": "images larger than this are shrunk",
+    "sample": "training descriptors sampled for k-means",
+    "seed": "seed of the k-means sample and initialisation (default 0; the train/test split is the deep pipeline's)",
+}
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The bag-of-words options (BowOptions but the soft assignment's width; used with --method bow)."""
     group = parser.add_argument_group("bag of words (--method bow)")
-    group.add_argument("--vocab", type=int, default=defaults.vocab, help=f"visual words (k-means centres, default {defaults.vocab})")
-    group.add_argument("--pyramid", type=int, default=defaults.pyramid,
-        help=f"spatial pyramid levels 0..{FINEST} (0: plain bag of words; default {defaults.pyramid})")
-    group.add_argument("--assign", choices=tuple(ASSIGNMENTS), default=defaults.assign,
-        help="hard (nearest word) or soft (5 nearest, Gaussian weights)")
-    group.add_argument("--norm", choices=NORMS, default=defaults.norm, help=f"histogram normalisation (default {defaults.norm})")
-    group.add_argument("--kernel", choices=KERNELS, default=defaults.kernel, help="LinearSVC, or SVC on a precomputed intersection / chi2 kernel")
-    group.add_argument("--step", type=int, default=defaults.step, help=f"dense SIFT grid step in pixels (default {defaults.step})")
-    group.add_argument("--patch", type=int, default=defaults.patch, help=f"SIFT patch side in pixels, a multiple of 8 (default {defaults.patch})")
-    group.add_argument("--contrast", type=float, default=defaults.contrast,
-        help=f"mean gradient under which a patch's descriptor is zero (default {defaults.contrast:g}: only flat patches)")
-    group.add_argument("--max-side", type=int, default=defaults.max_side, help=f"images larger than this are shrunk (default {defaults.max_side})")
-    group.add_argument("--sample", type=int, default=defaults.sample, help=f"training descriptors sampled for k-means (default {defaults.sample:,})")
-    group.add_argument("--seed", type=int, default=defaults.seed,
-        help="seed of the k-means sample and initialisation (default 0; the train/test split is the deep pipeline's)")
+    add_fields(group, BowOptions, HELP, {"assign": tuple(ASSIGNMENTS), "norm": NORMS, "kernel": KERNELS}, skip=("sigma",))
 
 
 def options_of(args: argparse.Namespace) -> BowOptions:
     """The BowOptions named on the command line (checked)."""
-    names = ("vocab", "pyramid", "assign", "norm", "kernel", "step", "patch", "contrast", "max_side", "sample", "seed")
-    options = BowOptions(**{name: getattr(args, name) for name in names})
+    options = from_args(BowOptions, args)
     options.check()
     return options
 
@@ -53,23 +54,22 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bow_rows(args: argparse.Namespace, levels: list[int], progress: bool = True) -> list[dict]:
+def bow_rows(root: Path, out: Path, cs: Sequence[float], options: BowOptions, levels: list[int], progress: bool = True) -> list[dict]:
     """Rows {method, feature_dim, extract_s, svm_fit_s, test_acc, C, train_acc, stage times, end_to_end_s,
     peak_rss_mb}, one per pyramid level count and C; the stages before the SVM are shared by all rows."""
     start = time.perf_counter()
-    options = options_of(args)
     # the deep pipeline's builder and split (scene15.load: 100 train images per class, split seed 0), images undecoded
-    prepared = image_folder.load(args.root, scene15.TRAIN_PER_CLASS, seed=0, channels=1)
+    prepared = image_folder.load(root, scene15.TRAIN_PER_CLASS, seed=0, channels=1)
     labels = {split: image_folder.labels(source) for split, source in prepared.sources.items()}
     skipped = f", {len(prepared.skipped)} unreadable image(s) left out" if prepared.skipped else ""
-    print(f"{args.root}: {len(prepared.classes)} classes, {len(labels['train'])} train / {len(labels['test'])} test images{skipped}")
-    tag = f"{Path(args.root).resolve().name}-{prepared.fingerprint[:10]}"  # which file went to which split names the cache
-    counts, timings = word_counts(prepared.sources, options, Path(args.out) / "bow_cache", tag, progress)
+    print(f"{root}: {len(prepared.classes)} classes, {len(labels['train'])} train / {len(labels['test'])} test images{skipped}")
+    tag = f"{Path(root).resolve().name}-{prepared.fingerprint[:10]}"  # which file went to which split names the cache
+    counts, timings = word_counts(prepared.sources, options, out / "bow_cache", tag, progress)
     extract_s = time.perf_counter() - start
     rows = []
     for level in levels:
         train, test = features(counts["train"], level, options.norm), features(counts["test"], level, options.norm)
-        for row in classify(train, labels["train"], test, labels["test"], args.C, options.kernel):
+        for row in classify(train, labels["train"], test, labels["test"], cs, options.kernel):
             method = METHODS.get(level, f"BoW-SIFT + pyramid L{level}") + ("" if options.kernel == "linear" else f" ({options.kernel} kernel)")
             rows.append(
                 {"method": method, "feature_dim": train.shape[1], "extract_s": extract_s, "svm_fit_s": row["fit_s"], "test_acc": row["test_acc"]}
@@ -80,10 +80,10 @@ def bow_rows(args: argparse.Namespace, levels: list[int], progress: bool = True)
     return rows
 
 
-def run(args: argparse.Namespace) -> list[dict]:
+def run(root: Path, out: Path, cs: Sequence[float], options: BowOptions) -> list[dict]:
     """`jaxdl transfer --method bow`: rows for `--pyramid`, written to OUT/bow.{md,csv} and printed."""
-    rows = bow_rows(args, [args.pyramid])
-    md, _ = write_table(rows, Path(args.out) / "bow")
+    rows = bow_rows(root, out, cs, options, [options.pyramid])
+    md, _ = write_table(rows, out / "bow")
     print(markdown_table(rows), end="")
     print(f"written: {md} (+ .csv)")
     return rows

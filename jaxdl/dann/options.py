@@ -67,12 +67,24 @@ def fit_options(options: DannOptions | argparse.Namespace) -> dict:
     return {"epochs": o.epochs, "batch_size": o.batch_size, "mu0": o.lr, "lam_max": o.lam_max, "init": o.init}
 
 
+@dataclass(frozen=True)
+class TableOptions:
+    """The multi-seed table scripts' choices: which methods, how many seeds from which, the table's path."""
+
+    methods: tuple[str, ...] = ()
+    seeds: int = 3
+    first_seed: int = 0
+    out: str = "runs/dann_table"
+
+
+TABLE_HELP = {"methods": "methods to compare", "seeds": "how many seeds",
+              "first_seed": "seeds are first-seed, first-seed + 1, ...",
+              "out": "table path without extension (.md and .csv are written)"}
+
+
 def add_table_options(parser: argparse.ArgumentParser, methods: tuple[str, ...], default: list[str], out: str) -> None:
-    """Add the options of the multi-seed table scripts: --methods, --seeds, --first-seed, --out."""
-    parser.add_argument("--methods", nargs="+", default=default, choices=methods)
-    parser.add_argument("--seeds", type=int, default=3, help="how many seeds")
-    parser.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed, first-seed + 1, ...")
-    parser.add_argument("--out", default=out, help="table path without extension (.md and .csv are written)")
+    """Add the options of the multi-seed table scripts (TableOptions), with this script's default methods and path."""
+    add_fields(parser, TableOptions(tuple(default), out=out), TABLE_HELP, {"methods": methods})
 
 
 def seeds(args: argparse.Namespace) -> range:

@@ -1,7 +1,9 @@
 """The four practicals as the parts of `jaxdl run`, in the course's order, and the run of a selection of them."""
 
 import time
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from jaxdl.run.parts_dann import dann_part
 from jaxdl.run.parts_gan import gan_part
@@ -23,12 +25,12 @@ def expected_seconds(names: list[str], quick: bool) -> float:
     return sum(EXPECTED_SECONDS["quick" if quick else "full"][name] for name in names)
 
 
-def run_selected(names: list[str], settings: dict, out: Path, quick: bool, progress: bool = True,
+def run_selected(names: list[str], settings: dict[str, Any], out: Path, quick: bool, progress: bool = True,
                  force: bool = False) -> tuple[list[Outcome], Path]:
     """Run (or reuse) the named parts under `out` and write the report; returns the outcomes and report.html's path."""
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     outcomes = run_parts({name: PARTS[name] for name in names}, settings, out, progress, force)
-    _, page = write_report(outcomes, TITLES, {name: settings[name] for name in names}, out,
+    _, page = write_report(outcomes, TITLES, {name: asdict(settings[name]) for name in names}, out,
                            "quick" if quick else "full", time.perf_counter() - start)
     return outcomes, page

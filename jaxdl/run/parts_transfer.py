@@ -4,6 +4,7 @@ The data are the embedded digits (8x8, upsampled to RGB) or, with `data = FOLDER
 15-Scene; features are cached per layer under the part's folder, so an interrupted run extracts nothing twice.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from jaxdl.features import cached_layers, extract
 from jaxdl.pretrained import variables_for
 from jaxdl.run.locate import weights_for
 from jaxdl.run.runner import Result, settings_key
+from jaxdl.run.settings import TransferPart
 from jaxdl.summary import layer_table
 from jaxdl.transfer.head import head_sweep
 from jaxdl.transfer.results import accuracy_vs_c
@@ -25,65 +27,65 @@ from jaxdl.transfer.svm import layer_sweep, svm_sweep
 Splits = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # x_train, y_train, x_test, y_test
 
 
-def data_splits(settings: dict) -> Splits:
+def data_splits(settings: TransferPart) -> Splits:
     """The digits (first `limit`, split half/half per class with the seed) or the folder `data` (first per_class)."""
-    if settings["data"] != "digits":
-        splits, _ = scene15.load(settings["data"], size=settings["size"])
-        train, test = (scene15.first_per_class(splits[s], n) for s, n in zip(("train", "test"), settings["per_class"]))
+    if settings.data != "digits":
+        splits, _ = scene15.load(settings.data, size=settings.size)
+        train, test = (scene15.first_per_class(splits[s], n) for s, n in zip(("train", "test"), settings.per_class))
         return train[0], train[1], test[0], test[1]
     images, labels = digits()
-    count = settings["limit"] or len(images)
-    inputs = np.stack([preprocess(image, settings["size"]) for image in images[:count]])
+    count = settings.limit or len(images)
+    inputs = np.stack([preprocess(image, settings.size) for image in images[:count]])
     x_train, x_test, y_train, y_test = train_test_split(inputs, labels[:count], train_size=0.5,
-                                                        random_state=settings["seed"], stratify=labels[:count])
+                                                        random_state=settings.seed, stratify=labels[:count])
     return x_train, y_train, x_test, y_test
 
 
-def features(arch: str, layers: list[str], splits: Splits, settings: dict, folder: Path, progress: bool) -> dict:
+def features(arch: str, layers: Sequence[str], splits: Splits, settings: TransferPart, folder: Path, progress: bool) -> dict:
     """{layer: (train, test)} average-pooled features of `arch`, read from FOLDER/features/<hash> or extracted in one pass."""
-    weights = weights_for(arch, settings["weights"])
+    weights = weights_for(arch, settings.weights)
     model = models.create(arch)
-    cache = folder / "features" / settings_key({k: settings[k] for k in ("data", "size", "limit", "per_class", "seed")}
+    cache = folder / "features" / settings_key({k: getattr(settings, k) for k in ("data", "size", "limit", "per_class", "seed")}
                                                | {"arch": arch, "weights": weights})
     variables = None
     per_split = {}
     for split, images in (("train", splits[0]), ("test", splits[2])):
         def compute(missing: list[str], images: np.ndarray = images) -> dict:
             nonlocal variables
-            variables = variables or variables_for(model, arch, weights, settings["seed"])
+            variables = variables or variables_for(model, arch, weights, settings.seed)
             return extract(model, variables, images, pool="avg", layers=missing, progress=progress)
         per_split[split] = cached_layers({layer: cache / f"{layer}-{split}.npy" for layer in layers}, compute)
     return {layer: (per_split["train"][layer], per_split["test"][layer]) for layer in layers}
 
 
-def network_comparison(splits: Splits, settings: dict, folder: Path, progress: bool) -> list[dict]:
+def network_comparison(splits: Splits, settings: TransferPart, folder: Path, progress: bool) -> list[dict]:
     """For each "arch:layer" of `compare`, the best test accuracy over C (L2-normalised features)."""
     rows = []
-    for entry in settings["compare"]:
+    for entry in settings.compare:
         arch, layer = entry.split(":")
         train, test = features(arch, [layer], splits, settings, folder, progress)[layer]
-        best = max(svm_sweep(train, splits[1], test, splits[3], settings["C"]), key=lambda row: row["test_acc"])
-        rows.append({"network": arch, "weights": Path(weights_for(arch, settings["weights"])).stem, "layer": layer,
+        best = max(svm_sweep(train, splits[1], test, splits[3], settings.C), key=lambda row: row["test_acc"])
+        rows.append({"network": arch, "weights": Path(weights_for(arch, settings.weights)).stem, "layer": layer,
                      "dim": train.shape[1], "best C": best["C"], "test_acc": best["test_acc"]})
     return rows
 
 
-def transfer_part(settings: dict, folder: Path, progress: bool) -> Result:
+def transfer_part(settings: TransferPart, folder: Path, progress: bool) -> Result:
     """Summaries of the course's networks, then CNN features -> linear SVM over layers x C, networks, and a neural head."""
     result = Result()
-    for arch in settings["summary"]:
+    for arch in settings.summary:
         table = layer_table(arch, 224)
         result.tables.append((f"{arch} layers on a 224x224 input: {table[-1]['parameters']:,} parameters", table))
     splits = data_splits(settings)
-    arch, layers = settings["arch"], settings["layers"]
-    result.notes.append(f"data: {settings['data']}, {len(splits[1])} train / {len(splits[3])} test images at "
-                        f"{settings['size']}x{settings['size']}; {arch} weights: {weights_for(arch, settings['weights'])}")
+    arch, layers = settings.arch, settings.layers
+    result.notes.append(f"data: {settings.data}, {len(splits[1])} train / {len(splits[3])} test images at "
+                        f"{settings.size}x{settings.size}; {arch} weights: {weights_for(arch, settings.weights)}")
     by_layer = features(arch, layers, splits, settings, folder, progress)
-    rows = layer_sweep(by_layer.__getitem__, layers, splits[1], splits[3], settings["C"])
+    rows = layer_sweep(by_layer.__getitem__, layers, splits[1], splits[3], settings.C)
     result.tables.append((f"{arch}: layer x C, linear SVM on L2-normalised average-pooled features", rows))
-    accuracy_vs_c(rows, folder / "accuracy_vs_C.png", f"{settings['data']}: {arch}")
+    accuracy_vs_c(rows, folder / "accuracy_vs_C.png", f"{settings.data}: {arch}")
     result.figures.append(("test accuracy against C per layer", "accuracy_vs_C.png"))
     result.tables.append(("network comparison (best C per network)", network_comparison(splits, settings, folder, progress)))
-    head = head_sweep(by_layer.__getitem__, layers[-1:], splits[1], splits[3], settings["head"], settings["seed"], progress)
-    result.tables.append((f"neural head ({settings['head']}, early stopping on part of the training split)", head))
+    head = head_sweep(by_layer.__getitem__, layers[-1:], splits[1], splits[3], settings.head, settings.seed, progress)
+    result.tables.append((f"neural head ({settings.head}, early stopping on part of the training split)", head))
     return result

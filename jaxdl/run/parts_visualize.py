@@ -15,6 +15,7 @@ from jaxdl.figures import image_grid, panels, save_gif
 from jaxdl.keys import prng_key
 from jaxdl.run.locate import real_weights
 from jaxdl.run.runner import Result
+from jaxdl.run.settings import VisualizePart
 from jaxdl.visualize.attribution_figure import heat, overlay
 from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, visualize_classes
 from jaxdl.visualize.digits import digit_splits
@@ -25,20 +26,20 @@ from jaxdl.visualize.saliency import saliency
 from jaxdl.visualize.subject import Subject, digits_subject, imagenet_subject
 
 
-def subject_and_inputs(settings: dict) -> tuple[Subject, Inputs]:
+def subject_and_inputs(settings: VisualizePart) -> tuple[Subject, Inputs]:
     """The digits CNN and its first test digits, or the ImageNet `arch` (real weights when found) on `inputs`."""
-    count = settings["images"]
-    if settings["arch"] == "digits":
-        _, x_test, _, y_test = digit_splits(settings["seed"])
-        return digits_subject(settings["seed"]), Inputs(x_test[:count], y_test[:count], tuple(f"digit {i}" for i in range(count)))
-    if not settings["inputs"]:
-        raise DataError(f"visualize.inputs: image files or an .npz are needed with arch {settings['arch']!r}")
-    weights = settings["weights"]
+    count = settings.images
+    if settings.arch == "digits":
+        _, x_test, _, y_test = digit_splits(settings.seed)
+        return digits_subject(settings.seed), Inputs(x_test[:count], y_test[:count], tuple(f"digit {i}" for i in range(count)))
+    if not settings.inputs:
+        raise DataError(f"visualize.inputs: image files or an .npz are needed with arch {settings.arch!r}")
+    weights = settings.weights
     if weights == "imagenet":
-        weights = str(real_weights(settings["arch"]) or "imagenet")
-    inputs = load_inputs(settings["inputs"], size=settings["size"])
+        weights = str(real_weights(settings.arch) or "imagenet")
+    inputs = load_inputs(settings.inputs, size=settings.size)
     labels = None if inputs.labels is None else inputs.labels[:count]
-    return imagenet_subject(settings["arch"], weights, settings["seed"]), Inputs(inputs.pixels[:count], labels, inputs.names[:count])
+    return imagenet_subject(settings.arch, weights, settings.seed), Inputs(inputs.pixels[:count], labels, inputs.names[:count])
 
 
 def pixels(subject: Subject, normalized: jax.Array) -> np.ndarray:
@@ -72,11 +73,11 @@ def fooling_rows(subject: Subject, images: jax.Array, target: int, max_iter: int
             "mean steps": float(np.mean(steps)), "max steps": max_iter}
 
 
-def class_visualizations(subject: Subject, targets: list[int], shape: tuple[int, int, int], settings: dict, folder: Path,
+def class_visualizations(subject: Subject, targets: list[int], shape: tuple[int, int, int], settings: VisualizePart, folder: Path,
                          progress: bool) -> None:
     """The course's class visualization of each target from noise: final images (PNG) and their ascent (GIF)."""
-    course = CourseSettings(iterations=settings["classviz_iterations"], max_jitter=round(16 * shape[0] / 224))
-    result = visualize_classes(subject, targets, prng_key(settings["seed"]), settings=course, shape=shape,
+    course = CourseSettings(iterations=settings.classviz_iterations, max_jitter=round(16 * shape[0] / 224))
+    result = visualize_classes(subject, targets, prng_key(settings.seed), settings=course, shape=shape,
                                progress=progress)
     final = pixels(subject, result.images)
     panels([list(final)], [[subject.class_names[t] for t in targets]], folder / "classviz.png")
@@ -84,7 +85,7 @@ def class_visualizations(subject: Subject, targets: list[int], shape: tuple[int,
     save_gif(frames, folder / "classviz.gif", ms_per_frame=200)
 
 
-def visualize_part(settings: dict, folder: Path, progress: bool) -> Result:
+def visualize_part(settings: VisualizePart, folder: Path, progress: bool) -> Result:
     """Saliency and Grad-CAM for each image's class, fooling images, class visualizations; figures and a fooling table."""
     subject, inputs = subject_and_inputs(settings)
     images = jnp.asarray(subject.to_normalized(inputs.pixels))
@@ -94,11 +95,11 @@ def visualize_part(settings: dict, folder: Path, progress: bool) -> Result:
                            f"{'true labels' if inputs.labels is not None else 'predicted'}"])
     layer = attribution_rows(subject, inputs, images, classes, folder / "attributions.png")
     result.figures.append((f"saliency (|d logit / dx|, max over channels) and Grad-CAM at {layer}", "attributions.png"))
-    fooling = fooling_rows(subject, images, settings["fooling_target"], settings["fooling_steps"], folder / "fooling.png")
+    fooling = fooling_rows(subject, images, settings.fooling_target, settings.fooling_steps, folder / "fooling.png")
     result.tables.append(("fooling images (normalised space, x += g / ||g||_2 until the target wins)", [fooling]))
     result.figures.append((f"fooling images towards {fooling['target']}", "fooling.png"))
-    targets = settings["classviz_targets"] or (list(range(10)) if settings["arch"] == "digits" else list(COURSE_TARGETS))
+    targets = settings.classviz_targets or (list(range(10)) if settings.arch == "digits" else list(COURSE_TARGETS))
     class_visualizations(subject, targets, tuple(images.shape[1:]), settings, folder, progress)
-    result.figures.append((f"class visualizations after {settings['classviz_iterations']} iterations", "classviz.png"))
+    result.figures.append((f"class visualizations after {settings.classviz_iterations} iterations", "classviz.png"))
     result.figures.append(("the ascent, a frame every 10 iterations", "classviz.gif"))
     return result

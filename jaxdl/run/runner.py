@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 MARKER = "done.json"
 
@@ -39,7 +40,7 @@ class Outcome:
     cpu_seconds: float = 0.0  # CPU time of this process (all threads): on an idle machine the wall time is at most about this
 
 
-Part = Callable[[dict, Path, bool], Result]
+Part = Callable[[Any, Path, bool], Result]  # (the part's settings dataclass, its folder, progress bars?)
 
 
 def settings_key(settings: dict) -> str:
@@ -75,10 +76,10 @@ def one_line(err: BaseException) -> str:
     return f"{type(err).__name__}: {message}{place}"
 
 
-def run_part(name: str, part: Part, settings: dict, out: Path, progress: bool = True, force: bool = False) -> Outcome:
+def run_part(name: str, part: Part, settings: Any, out: Path, progress: bool = True, force: bool = False) -> Outcome:
     """Run one part in OUT/NAME unless its marker matches its settings; failures become an Outcome, not an exception."""
     folder = out / name
-    key = settings_key(settings)
+    key = settings_key(asdict(settings))
     if not force and (done := read_marker(folder, key)):
         print(f"== {name}: done in an earlier run ({done.seconds:.0f}s then), skipped", flush=True)
         return done
@@ -98,7 +99,7 @@ def run_part(name: str, part: Part, settings: dict, out: Path, progress: bool = 
     return outcome
 
 
-def run_parts(parts: dict[str, Part], settings: dict[str, dict], out: Path, progress: bool = True,
+def run_parts(parts: dict[str, Part], settings: dict[str, Any], out: Path, progress: bool = True,
               force: bool = False) -> list[Outcome]:
     """Run (or reuse) each part in order under `out`; every part runs even when an earlier one failed."""
     return [run_part(name, part, settings[name], out, progress, force) for name, part in parts.items()]

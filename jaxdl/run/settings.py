@@ -1,7 +1,8 @@
-"""The settings of each part of `jaxdl run`: quick and full presets, overridden by a TOML file and `--set`.
+"""The settings of each part of `jaxdl run`: one frozen dataclass per part whose defaults are the full preset,
+a quick preset on top, then a TOML file and `--set` (both through `merged`, which checks names and types).
 
-Settings are plain nested dicts {part: {key: value}} so that a part's settings hash to its done marker.
-The defaults use only embedded data (scikit-learn digits, scikit-image photos); a config names real data:
+A part's settings hash (dataclasses.asdict) to its done marker. The defaults use only embedded data (scikit-learn
+digits, scikit-image photos); a config names real data:
 
     [transfer]
     data = "../shared/data/15scene"   # an image folder instead of the digits
@@ -13,8 +14,10 @@ The defaults use only embedded data (scikit-learn digits, scikit-image photos); 
     target = "mnist-m:../shared/data/mnist_m[5000:9001]"
 """
 
-import copy
+import typing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import tomllib
 
@@ -22,24 +25,76 @@ from jaxdl.errors import JaxdlError
 
 PARTS = ("transfer", "visualize", "dann", "gan")
 
-FULL: dict[str, dict] = {
-    "transfer": {"data": "digits", "size": 64, "limit": 0, "per_class": [100, 50], "arch": "squeezenet1_0",
-                 "layers": ["fire3", "fire6", "fire9"], "C": [0.01, 0.1, 1.0, 10.0], "summary": ["vgg16", "squeezenet1_0"],
-                 "compare": ["squeezenet1_0:fire9", "squeezenet1_1:fire9", "resnet18:layer4", "alexnet:pool5"],
-                 "head": "mlp", "weights": {}, "seed": 0},
-    "visualize": {"arch": "digits", "weights": "imagenet", "inputs": [], "size": 224, "images": 6, "fooling_target": 0,
-                  "fooling_steps": 100, "classviz_iterations": 200, "classviz_targets": [], "seed": 0},
-    "dann": {"source": "digits[0:1000]", "target": "digits-m[1000:1797]", "source_eval_fraction": 0.1,
-             "methods": ["source-only", "dann", "target-only"], "epochs": 30, "batch_size": 32, "photos": "", "seed": 0},
-    "gan": {"data": "digits", "root": "", "conditional": [False, True], "epochs": 40, "batch_size": 128,
-            "eval_samples": 500, "scorer_epochs": 3, "seed": 0},
-}
-QUICK: dict[str, dict] = {
-    "transfer": {"limit": 600, "layers": ["fire6", "fire9"], "C": [0.1, 1.0], "compare": ["squeezenet1_0:fire9",
-                 "squeezenet1_1:fire9"]},
-    "visualize": {"images": 4, "fooling_steps": 50, "classviz_iterations": 60, "classviz_targets": [0, 3, 7]},
-    "dann": {"methods": ["source-only", "dann"], "epochs": 15},  # tests/test_dann_embedded.py's budget, one seed
-    "gan": {"conditional": [True]},  # tests/test_gan_quality.py's cDCGAN: >= 0.9 conditional accuracy at 440 iterations
+
+@dataclass(frozen=True)
+class TransferPart:
+    """The data (digits or an image folder), the network's layers x C sweep, the networks compared, the neural head."""
+
+    data: str = "digits"
+    size: int = 64
+    limit: int = 0
+    per_class: tuple[int, ...] = (100, 50)
+    arch: str = "squeezenet1_0"
+    layers: tuple[str, ...] = ("fire3", "fire6", "fire9")
+    C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
+    summary: tuple[str, ...] = ("vgg16", "squeezenet1_0")
+    compare: tuple[str, ...] = ("squeezenet1_0:fire9", "squeezenet1_1:fire9", "resnet18:layer4", "alexnet:pool5")
+    head: str = "mlp"
+    weights: dict[str, str] = field(default_factory=dict)  # arch -> weights file
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class VisualizePart:
+    """The network and images, the fooling target and steps, the class visualization's iterations and classes."""
+
+    arch: str = "digits"
+    weights: str = "imagenet"
+    inputs: tuple[str, ...] = ()
+    size: int = 224
+    images: int = 6
+    fooling_target: int = 0
+    fooling_steps: int = 100
+    classviz_iterations: int = 200
+    classviz_targets: tuple[int, ...] = ()
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class DannPart:
+    """The source -> target pair, the methods compared and how they train."""
+
+    source: str = "digits[0:1000]"
+    target: str = "digits-m[1000:1797]"
+    source_eval_fraction: float = 0.1
+    methods: tuple[str, ...] = ("source-only", "dann", "target-only")
+    epochs: int = 30
+    batch_size: int = 32
+    photos: str = ""
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class GanPart:
+    """The data, one GAN per `conditional` value, how long and how it is scored."""
+
+    data: str = "digits"
+    root: str = ""
+    conditional: tuple[bool, ...] = (False, True)
+    epochs: int = 40
+    batch_size: int = 128
+    eval_samples: int = 500
+    scorer_epochs: int = 3
+    seed: int = 0
+
+
+FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannPart(), "gan": GanPart()}
+QUICK: dict[str, Any] = {
+    "transfer": replace(FULL["transfer"], limit=600, layers=("fire6", "fire9"), C=(0.1, 1.0),
+                        compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9")),
+    "visualize": replace(FULL["visualize"], images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7)),
+    "dann": replace(FULL["dann"], methods=("source-only", "dann"), epochs=15),  # tests/test_dann_embedded.py's budget
+    "gan": replace(FULL["gan"], conditional=(True,)),  # tests/test_gan_quality.py's cDCGAN: >= 0.9 accuracy at 440 iterations
 }
 # Seconds each part takes from nothing on an idle 2-core CPU, to announce a run's length. Quick: the CPU time each
 # part used in one measured run (load ~20: wall 32 min; an idle machine takes at most about its CPU time). Full:
@@ -48,16 +103,33 @@ EXPECTED_SECONDS = {"quick": {"transfer": 30, "visualize": 30, "dann": 75, "gan"
                     "full": {"transfer": 120, "visualize": 60, "dann": 220, "gan": 550}}
 
 
-def merged(base: dict, overrides: dict, where: str) -> dict:
-    """`base` with `overrides` applied part by part; an unknown part or key is an error naming it."""
-    out = copy.deepcopy(base)
+def fits(value: Any, kind: Any) -> bool:
+    """Whether a TOML value can be a setting of type `kind` (an int is a float too; a bool is not a number)."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple:
+        return isinstance(value, (list, tuple)) and all(fits(item, args[0]) for item in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(fits(k, args[0]) and fits(v, args[1]) for k, v in value.items())
+    if isinstance(value, bool):
+        return kind is bool
+    return isinstance(value, (int, float) if kind is float else kind)
+
+
+def merged(settings: dict[str, Any], overrides: dict, where: str) -> dict[str, Any]:
+    """`settings` with `overrides` {part: {key: value}} applied; an unknown part or key, or a value of the wrong type,
+    is an error naming it."""
+    out = dict(settings)
     for part, values in overrides.items():
         if part not in out:
             raise JaxdlError(f"{where}: unknown part {part!r}; parts are {', '.join(PARTS)}")
+        kinds = typing.get_type_hints(type(out[part]))
         for key, value in values.items():
-            if key not in out[part]:
-                raise JaxdlError(f"{where}: unknown setting {part}.{key}; {part} has {', '.join(sorted(out[part]))}")
-            out[part][key] = value
+            if key not in kinds:
+                raise JaxdlError(f"{where}: unknown setting {part}.{key}; {part} has {', '.join(sorted(kinds))}")
+            if not fits(value, kinds[key]):
+                kind = kinds[key] if typing.get_origin(kinds[key]) else kinds[key].__name__
+                raise JaxdlError(f"{where}: {part}.{key} must be {kind}, got {value!r}")
+        out[part] = replace(out[part], **{key: tuple(v) if isinstance(v, list) else v for key, v in values.items()})
     return out
 
 
@@ -74,9 +146,9 @@ def parse_assignment(text: str) -> dict:
     return {part: {key.strip(): parsed}}
 
 
-def load_settings(quick: bool, config: Path | None = None, assignments: tuple[str, ...] = ()) -> dict:
+def load_settings(quick: bool, config: Path | None = None, assignments: tuple[str, ...] = ()) -> dict[str, Any]:
     """The settings of every part: the full preset (with the quick one on top if `quick`), the TOML file, then `--set`."""
-    settings = merged(FULL, QUICK, "quick preset") if quick else copy.deepcopy(FULL)
+    settings = dict(QUICK if quick else FULL)
     if config is not None:
         try:
             settings = merged(settings, tomllib.loads(Path(config).read_text()), str(config))

@@ -18,6 +18,7 @@ from jaxdl import checkpoint, models, parallel, training
 from jaxdl.errors import DataError
 from jaxdl.features import batch_size_for, padded
 from jaxdl.keys import prng_key
+from jaxdl.options import cli
 from jaxdl.transfer import finetune as ft
 from jaxdl.transfer.head import validation_split
 
@@ -32,12 +33,12 @@ class FinetuneConfig:
     stages: str | None = None
     epochs: int = 10
     batch_size: int = 32
-    learning_rate: float = 3e-4
-    crop_scale: tuple[float, float] = (0.25, 1.0)
+    learning_rate: float = cli(3e-4, flag="--lr", metavar="LR")
+    crop_scale: tuple[float, float] = cli((0.25, 1.0), sep=",", metavar="MIN,MAX")
     size: int = 224
     val_fraction: float = 0.2
     seed: int = 0
-    out: str | Path | None = None
+    out: Path | None = None
     progress: bool = True
 
 

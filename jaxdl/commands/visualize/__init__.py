@@ -1,7 +1,7 @@
 """`jaxdl visualize METHOD`: the network-visualization practical, one module per method in this package.
 
-Every method shares the options of `common.add_subject_arguments` (which network, which images,
-where to write) and writes figures plus Markdown/CSV tables under --out.
+Each method's options are a dataclass extending `common.SubjectOptions` (which network, which images, where to
+write); each method writes figures plus Markdown/CSV tables under --out.
 """
 
 import argparse

@@ -2,14 +2,17 @@
 
 import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import jax
 import numpy as np
 from tqdm.auto import tqdm
 
-from jaxdl.commands.visualize.common import DIGITS, add_subject_arguments, subject_and_inputs
+from jaxdl.commands.visualize.common import DIGITS, SKIP, SubjectOptions, subject_and_inputs
+from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
 from jaxdl.features import padded_batches
 from jaxdl.keys import prng_key
+from jaxdl.options import add_fields, from_args
 from jaxdl.report import markdown_table, write_table
 from jaxdl.visualize.adversarial import aggregate, attack_figure, attack_rows, make_predict
 from jaxdl.visualize.attacks import make_pgd
@@ -29,7 +32,38 @@ EXAMPLE = """examples:
       --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors ../shared/data/imagenet_val_25.npz"""
 
 
-def attack_fn(args: argparse.Namespace, subject: Subject) -> Attack:
+@dataclass(frozen=True)
+class AdversarialOptions(SubjectOptions):
+    """`visualize adversarial`: the attack, its target (None: untargeted), radius, step, iterations; batches, figure."""
+
+    attack: str = "fooling"
+    target: int | None = None
+    eps: float | None = None
+    step: float | None = None
+    iters: int | None = None
+    population: int = 100
+    random_start: bool = False
+    seed: int = 0
+    batch_size: int = 16
+    figure_images: int = 4
+
+
+HELP = SUBJECT_HELP | {
+    "attack": "fooling: the course's normalised-space method; fgsm/pgd/pgdl2/onepixel: pixel space [0, 1]",
+    "target": "targeted attack towards class TARGET; fooling is always targeted (default: the course's 6 'stingray', 8 on "
+              "the digits); without it the others are untargeted (away from the network's own prediction)",
+    "eps": "radius of the allowed change in pixel units (default 8/255 for fgsm/pgd, 1.0 for pgdl2)",
+    "step": "step size: fooling's lr (default 1), pgd 2/255, pgdl2 0.2",
+    "iters": "fooling: max_iter (100); pgd/pgdl2: steps (10); onepixel: generations (30)",
+    "population": "one-pixel: candidates per image (default 100)",
+    "random_start": "pgd/pgdl2: start at a random point of the eps ball",
+    "seed": "random start / one-pixel evolution seed",
+    "batch_size": "images per call (default 16)",
+    "figure_images": "rows of the figure (default 4)",
+}
+
+
+def attack_fn(args: AdversarialOptions, subject: Subject) -> Attack:
     """(batch attack: (pixels, goals, targeted, key) -> (adversarial pixels, steps or None)) for the chosen attack."""
     eps, step, iters = (getattr(args, k) if getattr(args, k) is not None else d for k, d in zip(("eps", "step", "iters"), DEFAULTS[args.attack]))
     variables = subject.variables
@@ -53,7 +87,7 @@ def attack_fn(args: argparse.Namespace, subject: Subject) -> Attack:
     return run
 
 
-def _adversarial(args: argparse.Namespace) -> None:
+def _adversarial(args: AdversarialOptions) -> None:
     """Attack every input in batches, then write the per-image table, the summary and the figure."""
     subject, inputs = subject_and_inputs(args)
     num_classes = len(subject.class_names)
@@ -91,20 +125,5 @@ def register(methods: argparse._SubParsersAction) -> None:
     """Add `adversarial`."""
     parser = methods.add_parser("adversarial", help="fooling images, FGSM, PGD, one-pixel attack",
                                 epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_subject_arguments(parser)
-    parser.add_argument("--attack", choices=sorted(DEFAULTS), default="fooling",
-                        help="fooling: the course's normalised-space method; fgsm/pgd/pgdl2/onepixel: pixel space [0, 1]")
-    parser.add_argument("--target", type=int, default=None, help="targeted attack towards class TARGET; fooling is always "
-                        "targeted (default: the course's 6 'stingray', 8 on the digits); without it the others are untargeted "
-                        "(away from the network's own prediction)")
-    parser.add_argument("--eps", type=float, default=None, help="radius of the allowed change in pixel units "
-                        "(default 8/255 for fgsm/pgd, 1.0 for pgdl2)")
-    parser.add_argument("--step", type=float, default=None, help="step size: fooling's lr (default 1), pgd 2/255, pgdl2 0.2")
-    parser.add_argument("--iters", type=int, default=None, help="fooling: max_iter (100); pgd/pgdl2: steps (10); "
-                        "onepixel: generations (30)")
-    parser.add_argument("--population", type=int, default=100, help="one-pixel: candidates per image (default 100)")
-    parser.add_argument("--random-start", dest="random_start", action="store_true", help="pgd/pgdl2: start at a random point of the eps ball")
-    parser.add_argument("--seed", type=int, default=0, help="random start / one-pixel evolution seed")
-    parser.add_argument("--batch-size", dest="batch_size", type=int, default=16, help="images per call (default 16)")
-    parser.add_argument("--figure-images", dest="figure_images", type=int, default=4, help="rows of the figure (default 4)")
-    parser.set_defaults(func=_adversarial)
+    add_fields(parser, AdversarialOptions, HELP, {"attack": sorted(DEFAULTS)}, skip=SKIP)
+    parser.set_defaults(func=lambda args: _adversarial(from_args(AdversarialOptions, args)))

@@ -1,27 +1,38 @@
 """The class each attribution explains (`--class`, else the true label, else the prediction), and what a method writes."""
 
-import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
+from jaxdl.commands.visualize.common import SubjectOptions
 from jaxdl.features import extract
+from jaxdl.options import cli
 from jaxdl.report import write_table
 from jaxdl.visualize.attribution_figure import attribution_figure
 from jaxdl.visualize.inputs import Inputs, check_class
 from jaxdl.visualize.subject import Subject
 
 
-def add_class_arguments(parser: argparse.ArgumentParser) -> None:
-    """--class, --batch-size, --show."""
-    parser.add_argument("--class", dest="target", type=int, default=None,
-                        help="class index to explain for every image (default: its true label if known, else the prediction)")
-    parser.add_argument("--batch-size", type=int, default=16, help="images per jitted call (default 16)")
-    parser.add_argument("--show", type=int, default=8, help="images drawn in the figure (default 8)")
+@dataclass(frozen=True)
+class AttributionOptions(SubjectOptions):
+    """An attribution method's options: the class explained (`--class`), images per call, images in the figure."""
+
+    target: int | None = cli(None, flag="--class")
+    batch_size: int = 16
+    show: int = 8
 
 
-def chosen_classes(args: argparse.Namespace, subject: Subject, inputs: Inputs) -> np.ndarray:
+HELP = SUBJECT_HELP | {
+    "target": "class index to explain for every image (default: its true label if known, else the prediction)",
+    "batch_size": "images per jitted call (default 16)",
+    "show": "images drawn in the figure (default 8)",
+}
+
+
+def chosen_classes(args: AttributionOptions, subject: Subject, inputs: Inputs) -> np.ndarray:
     """One class index per image, as the options say (an out-of-range --class is a one-line error)."""
     if args.target is not None:
         return np.full(len(inputs.pixels), check_class(args.target, len(subject.class_names)))

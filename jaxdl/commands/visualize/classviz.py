@@ -1,13 +1,15 @@
 """`jaxdl visualize classviz`: images that maximise a class score, by the course's method or the Fourier parametrisation."""
 
 import argparse
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import jax.numpy as jnp
 
-from jaxdl.commands.visualize.common import DIGITS, add_subject_arguments, load_subject, subject_and_inputs
+from jaxdl.commands.visualize.common import DIGITS, SKIP, SubjectOptions, load_subject, subject_and_inputs
+from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
 from jaxdl.errors import JaxdlError
 from jaxdl.keys import prng_key
+from jaxdl.options import add_fields, from_args
 from jaxdl.report import write_table
 from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, visualize_classes
 from jaxdl.visualize.classviz_outputs import save_animation, save_figure, scores
@@ -22,29 +24,46 @@ EXAMPLE = """examples:
 SqueezeNet's logits pass a ReLU: a class whose map is all negative has no gradient (the table counts those steps)."""
 
 
+@dataclass(frozen=True)
+class ClassvizOptions(SubjectOptions):
+    """`visualize classviz`: the classes, the start and parametrisation, the ascent's settings, GIF frames, seed."""
+
+    target: tuple[int, ...] | None = None
+    init: str = "noise"
+    param: str = "course"
+    iters: int = 200
+    lr: float | None = None
+    l2_reg: float = 1e-3
+    blur_every: int = 10
+    sigma: float = 0.5
+    max_jitter: int | None = None
+    frame_every: int = 10
+    seed: int = 0
+
+
+HELP = SUBJECT_HELP | {
+    "target": f"class indices (default: ImageNet {' '.join(map(str, COURSE_TARGETS))}, the course's; digits 0..9)",
+    "init": "N(0, 1) noise in normalised space, or the first input",
+    "param": "the course's pixel ascent, or the Fourier/colour-decorrelated parametrisation with Adam",
+    "iters": "iterations (default 200)",
+    "lr": "step size (default: 5 for course, 0.05 for fourier)",
+    "l2_reg": "course: weight of -||x||_2 in the objective (default 1e-3)",
+    "blur_every": "course: blur when t %% N == 0 (default 10, 0: never)",
+    "sigma": "course: Gaussian blur sigma (default 0.5)",
+    "max_jitter": "roll (course) or shift (fourier, +-N) by up to N pixels (default 16 / 8 at 224 px, scaled to the size)",
+    "frame_every": "a GIF frame every N iterations (must divide --iters)",
+}
+
+
 def register(methods: argparse._SubParsersAction) -> None:
     """Add the `classviz` method."""
     p = methods.add_parser("classviz", help="class visualization (gradient ascent on a class score)", epilog=EXAMPLE,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_subject_arguments(p)
-    p.add_argument("--target", type=int, nargs="+", help=f"class indices (default: ImageNet {' '.join(map(str, COURSE_TARGETS))}"
-                   ", the course's; digits 0..9)")
-    p.add_argument("--init", choices=("noise", "image"), default="noise", help="N(0, 1) noise in normalised space, or the first input")
-    p.add_argument("--param", choices=("course", "fourier"), default="course",
-                   help="the course's pixel ascent, or the Fourier/colour-decorrelated parametrisation with Adam")
-    p.add_argument("--iters", type=int, default=200, help="iterations (default 200)")
-    p.add_argument("--lr", type=float, help="step size (default: 5 for course, 0.05 for fourier)")
-    p.add_argument("--l2-reg", type=float, default=1e-3, help="course: weight of -||x||_2 in the objective (default 1e-3)")
-    p.add_argument("--blur-every", type=int, default=10, help="course: blur when t %% N == 0 (default 10, 0: never)")
-    p.add_argument("--sigma", type=float, default=0.5, help="course: Gaussian blur sigma (default 0.5)")
-    p.add_argument("--max-jitter", type=int,
-                   help="roll (course) or shift (fourier, +-N) by up to N pixels (default 16 / 8 at 224 px, scaled to the size)")
-    p.add_argument("--frame-every", type=int, default=10, help="a GIF frame every N iterations (must divide --iters)")
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=run)
+    add_fields(p, ClassvizOptions, HELP, {"init": ("noise", "image"), "param": ("course", "fourier")}, skip=SKIP)
+    p.set_defaults(func=lambda args: run(from_args(ClassvizOptions, args)))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: ClassvizOptions) -> int:
     """Visualise each target at once; write classviz.png, classviz.gif and the classviz.md/.csv table under --out."""
     if args.init == "image":
         subject, inputs = subject_and_inputs(args)

@@ -1,9 +1,10 @@
 """Options and set-up shared by every `jaxdl visualize` method: the network, the images, the output folder."""
 
-import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 from jaxdl.errors import DataError
+from jaxdl.options import cli
 from jaxdl.visualize.digits import digit_splits
 from jaxdl.visualize.inputs import Inputs, load_inputs
 from jaxdl.visualize.subject import Subject, digits_subject, imagenet_subject
@@ -11,25 +12,37 @@ from jaxdl.visualize.subject import Subject, digits_subject, imagenet_subject
 DIGITS = "digits"
 
 
-def add_subject_arguments(parser: argparse.ArgumentParser) -> None:
-    """--arch, --weights, INPUTS, --size, --out, --no-progress."""
-    parser.add_argument("inputs", nargs="*", help="image files or one .npz with X (N,H,W,3) [and y]; "
-                        "default: the embedded digits' test images")
-    parser.add_argument("--arch", default=DIGITS, help="an ImageNet architecture (e.g. squeezenet1_0, vgg16) "
-                        "or 'digits' for the embedded digits CNN (default)")
-    parser.add_argument("--weights", default="imagenet", help="'imagenet', 'random' or a weights file/folder")
-    parser.add_argument("--size", type=int, default=224, help="image files are resized to SIZE x SIZE (default 224)")
-    parser.add_argument("--limit", type=int, default=None, help="use only the first LIMIT images")
-    parser.add_argument("--out", type=Path, default=Path("runs/visualize"), help="output folder")
-    parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars (for logs)")
+@dataclass(frozen=True)
+class SubjectOptions:
+    """What every method looks at and where it writes: the network, the images (INPUTS), the output folder; each
+    method's options extend these."""
+
+    inputs: tuple[str, ...] = cli((), positional=True)
+    arch: str = DIGITS
+    weights: str = "imagenet"
+    size: int = 224
+    limit: int | None = None
+    out: Path = Path("runs/visualize")
+    progress: bool = True  # the common --no-progress
 
 
-def load_subject(args: argparse.Namespace) -> Subject:
+SKIP = ("progress",)  # an option of every command (jaxdl.cli)
+HELP = {
+    "inputs": "image files or one .npz with X (N,H,W,3) [and y]; default: the embedded digits' test images",
+    "arch": "an ImageNet architecture (e.g. squeezenet1_0, vgg16) or 'digits' for the embedded digits CNN (default)",
+    "weights": "'imagenet', 'random' or a weights file/folder",
+    "size": "image files are resized to SIZE x SIZE (default 224)",
+    "limit": "use only the first LIMIT images",
+    "out": "output folder",
+}
+
+
+def load_subject(args: SubjectOptions) -> Subject:
     """The network --arch and --weights name (the digits CNN by default)."""
     return digits_subject() if args.arch == DIGITS else imagenet_subject(args.arch, args.weights)
 
 
-def subject_and_inputs(args: argparse.Namespace) -> tuple[Subject, Inputs]:
+def subject_and_inputs(args: SubjectOptions) -> tuple[Subject, Inputs]:
     """The network and the pixel-space images the options name (digits CNN + its test images by default)."""
     if args.arch == DIGITS:
         if args.inputs:

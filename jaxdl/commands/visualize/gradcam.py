@@ -1,17 +1,16 @@
 """`jaxdl visualize gradcam`: Grad-CAM at a named layer, upsampled to the image and laid over it."""
 
 import argparse
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 
-from jaxdl.commands.visualize.classes import (
-    add_class_arguments,
-    chosen_classes,
-    write_attributions,
-)
-from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
+from jaxdl.commands.visualize.classes import HELP as CLASS_HELP
+from jaxdl.commands.visualize.classes import AttributionOptions, chosen_classes, write_attributions
+from jaxdl.commands.visualize.common import SKIP, subject_and_inputs
 from jaxdl.models.named import check_layer
+from jaxdl.options import add_fields, from_args
 from jaxdl.visualize.attribution_figure import heat, overlay
 from jaxdl.visualize.gradcam import gradcam, last_spatial_layer
 from jaxdl.visualize.gradient import in_batches
@@ -21,18 +20,25 @@ EXAMPLE = """example (SqueezeNet 1.0's last Fire module; the class: each image's
       ../shared/data/imagenet_val_25.npz --layer fire9 --out runs/viz"""
 
 
+@dataclass(frozen=True)
+class GradcamOptions(AttributionOptions):
+    """`visualize gradcam`: the layer whose activations are weighted (None: the last spatial one)."""
+
+    layer: str | None = None
+
+
+HELP = CLASS_HELP | {"layer": "a named layer with a spatial output (default: the last one larger than 1x1)"}
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize gradcam`."""
     parser = subparsers.add_parser("gradcam", help="Grad-CAM at a named layer", epilog=EXAMPLE,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_subject_arguments(parser)
-    add_class_arguments(parser)
-    parser.add_argument("--layer", default=None, help="a named layer with a spatial output "
-                        "(default: the last one larger than 1x1)")
-    parser.set_defaults(func=run)
+    add_fields(parser, GradcamOptions, HELP, skip=SKIP)
+    parser.set_defaults(func=lambda args: run(from_args(GradcamOptions, args)))
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: GradcamOptions) -> None:
     """Write OUT/gradcam_LAYER.{png,npy} (maps at the input size) and the table of explained classes."""
     subject, inputs = subject_and_inputs(args)
     check_layer(args.layer, subject.model.layer_names())

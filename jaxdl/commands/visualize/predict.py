@@ -1,9 +1,12 @@
 """`jaxdl visualize predict`: top-k classes with probabilities, as a table (Markdown + CSV) and a figure."""
 
 import argparse
+from dataclasses import dataclass
 
-from jaxdl.commands.visualize.common import add_subject_arguments, subject_and_inputs
+from jaxdl.commands.visualize.common import HELP as SUBJECT_HELP
+from jaxdl.commands.visualize.common import SKIP, SubjectOptions, subject_and_inputs
 from jaxdl.features import extract
+from jaxdl.options import add_fields, from_args
 from jaxdl.report import markdown_table, write_table
 from jaxdl.visualize.predict import prediction_figure, prediction_rows, top_k
 
@@ -12,18 +15,28 @@ EXAMPLE = """example:
       ../shared/data/imagenet_val_25.npz --out runs/viz   # -> runs/viz/predict.{md,csv,png}"""
 
 
+@dataclass(frozen=True)
+class PredictOptions(SubjectOptions):
+    """`visualize predict`: classes per image, images in the table and figure, images per forward pass."""
+
+    top: int = 5
+    show: int = 10
+    batch_size: int = 32
+
+
+HELP = SUBJECT_HELP | {"top": "classes per image (default 5)", "show": "images drawn in the figure (default 10)",
+                       "batch_size": "images per forward pass (default 32)"}
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize predict`."""
     parser = subparsers.add_parser("predict", help="top-k classes and probabilities", epilog=EXAMPLE,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_subject_arguments(parser)
-    parser.add_argument("--top", type=int, default=5, help="classes per image (default 5)")
-    parser.add_argument("--show", type=int, default=10, help="images drawn in the figure (default 10)")
-    parser.add_argument("--batch-size", type=int, default=32, help="images per forward pass (default 32)")
-    parser.set_defaults(func=run)
+    add_fields(parser, PredictOptions, HELP, skip=SKIP)
+    parser.set_defaults(func=lambda args: run(from_args(PredictOptions, args)))
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: PredictOptions) -> None:
     """Write OUT/predict.{md,csv,png}; print the table and, with true labels, the top-1 / top-k accuracy."""
     subject, inputs = subject_and_inputs(args)
     logits = extract(subject.model, subject.variables, subject.to_normalized(inputs.pixels), None, args.batch_size,

@@ -1,0 +1,134 @@
+"""One configuration style: dataclass fields -> options -> the same dataclass, for every field kind and every command;
+`jaxdl run`'s settings overrides and their errors."""
+
+import argparse
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import pytest
+
+from jaxdl.cli import build_parser, parsers
+from jaxdl.commands.dann import DannRun
+from jaxdl.commands.demo import DemoOptions
+from jaxdl.commands.finetune import FinetuneRuns
+from jaxdl.commands.info import InfoOptions
+from jaxdl.commands.run import RunOptions
+from jaxdl.commands.transfer import TransferConfig
+from jaxdl.commands.visualize.activations import ActivationOptions
+from jaxdl.commands.visualize.adversarial import AdversarialOptions
+from jaxdl.commands.visualize.classviz import ClassvizOptions
+from jaxdl.commands.visualize.gradcam import GradcamOptions
+from jaxdl.commands.visualize.predict import PredictOptions
+from jaxdl.commands.visualize.saliency import SaliencyOptions
+from jaxdl.commands.weights import ConvertOptions, FetchOptions, ListOptions
+from jaxdl.dann.options import DannOptions
+from jaxdl.errors import JaxdlError
+from jaxdl.gan.train import GanConfig
+from jaxdl.options import add_fields, cli, from_args
+from jaxdl.parallel import Launch
+from jaxdl.run.runner import settings_key
+from jaxdl.run.settings import FULL, QUICK, load_settings
+from jaxdl.transfer.bow import BowOptions
+from jaxdl.transfer.finetune_run import FinetuneConfig
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str = cli()
+    inputs: tuple[str, ...] = cli((), positional=True)
+    switch: bool = False
+    limit: int | None = None
+    sizes: tuple[int, ...] = (32, 64)
+    cs: tuple[float, ...] = cli((0.1, 1.0), sep=",", metavar="C,...")
+    out: Path = Path("runs/x")
+    mode: str = "fast"
+    rate: float = cli(0.5, flag="--lr", metavar="LR")
+    tags: tuple[str, ...] = cli((), repeat=True)
+
+
+def parsed(argv: list[str], config: object = Example) -> Example:
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    add_fields(parser, config, {"sizes": "image sizes"}, {"mode": ("fast", "slow")})
+    return from_args(Example, parser.parse_args(argv))
+
+
+def test_every_field_kind_round_trips():
+    assert parsed(["--name", "n"]) == Example("n")
+    given = parsed(["a.png", "b.png", "--name", "n", "--switch", "--limit", "3", "--sizes", "8", "16", "--cs", "1e-3,10",
+                    "--out", "o", "--mode", "slow", "--lr", "2", "--tags", "x,y", "--tags", "z"])
+    assert given == Example("n", ("a.png", "b.png"), True, 3, (8, 16), (1e-3, 10.0), Path("o"), "slow", 2.0, ("x,y", "z"))
+    assert parsed(["--name", "n", "--no-switch", "--sizes", "1", "--sizes", "2"]).sizes == (1, 2)  # a repeat adds
+    assert parsed(["--name", "n"], Example("m", limit=5, cs=(3.0,))) == Example("n", limit=5, cs=(3.0,))  # instance defaults
+
+
+def test_field_errors_and_help():
+    parser = argparse.ArgumentParser(prog="x")
+    add_fields(parser, Example, {"sizes": "image sizes"}, {"mode": ("fast", "slow")})
+    for argv in (["--mode", "slow"], ["--name", "n", "--mode", "medium"], ["--name", "n", "--sizes", "a"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)  # no --name; a bad choice; not an int
+    text = " ".join(parser.format_help().split())
+    assert "--name NAME" in text and "[inputs ...]" in text and "--cs C,..." in text and "--lr LR" in text
+    assert "--sizes SIZES [SIZES ...] image sizes (default 32 64)" in text and "(default runs/x)" in text
+
+
+# command -> the dataclasses its options come from (with the fields left out); every command takes --no-progress/--device
+VISUALIZE = {"predict": PredictOptions, "activations": ActivationOptions, "saliency": SaliencyOptions,
+             "gradcam": GradcamOptions, "adversarial": AdversarialOptions, "classviz": ClassvizOptions}
+CONFIGS = {
+    "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions], "jaxdl demo": [DemoOptions],
+    "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],
+    "jaxdl transfer": [TransferConfig, (BowOptions, {"sigma"})],
+    "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), Launch],
+    "jaxdl gan": [GanConfig, Launch], "jaxdl dann": [DannOptions, DannRun, Launch],
+} | {f"jaxdl visualize {name}": [config] for name, config in VISUALIZE.items()}
+
+
+def fields_of(configs: list) -> set[str]:
+    names = set()
+    for config in configs:
+        config, skip = config if isinstance(config, tuple) else (config, set())
+        names |= {field.name for field in fields(config)} - skip
+    return names
+
+
+@pytest.mark.parametrize("prog", sorted(CONFIGS))
+def test_every_command_option_is_a_dataclass_field(prog):
+    (parser,) = [p for p in parsers(build_parser()) if p.prog == prog]
+    dests = {a.dest for a in parser._actions if not isinstance(a, argparse._HelpAction)}
+    assert dests == fields_of(CONFIGS[prog]) | {"progress", "device"}
+
+
+def test_every_command_is_listed():
+    with_options = {p.prog for p in parsers(build_parser())
+                    if not any(isinstance(a, argparse._SubParsersAction) for a in p._actions)}
+    assert with_options == set(CONFIGS)
+
+
+def test_run_settings_overrides_and_their_errors(tmp_path):
+    settings = load_settings(False, None, ("transfer.per_class=[20, 10]", "dann.source_eval_fraction=1", "gan.root=x"))
+    assert settings["transfer"].per_class == (20, 10) and settings["dann"].source_eval_fraction == 1
+    assert settings["visualize"] == FULL["visualize"] and load_settings(True)["dann"].epochs == QUICK["dann"].epochs == 15
+    errors = {"dann.epoch=3": "unknown setting dann.epoch; dann has batch_size, epochs, methods, photos, seed, source, "
+                              "source_eval_fraction, target",
+              "gans.epochs=3": "unknown part 'gans'; parts are transfer, visualize, dann, gan",
+              "dann.epochs=true": "dann.epochs must be int, got True",
+              'dann.epochs="x"': "dann.epochs must be int, got 'x'",
+              "gan.conditional=[1]": "gan.conditional must be tuple[bool, ...], got [1]",
+              "transfer.weights={vgg16=1}": "transfer.weights must be dict[str, str], got {'vgg16': 1}"}
+    for assignment, message in errors.items():
+        with pytest.raises(JaxdlError) as caught:
+            load_settings(False, None, (assignment,))
+        assert str(caught.value) == f"--set {assignment}: {message}"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[visualize]\nimages = 2.5\n")
+    with pytest.raises(JaxdlError, match=r"^.*bad\.toml: visualize\.images must be int, got 2\.5$"):
+        load_settings(False, bad)
+
+
+def test_done_marker_hashes_did_not_change():
+    """The hashes of the nested-dict settings before they became dataclasses: a finished part stays finished."""
+    full = {name: settings_key(asdict(part)) for name, part in FULL.items()}
+    assert full == {"transfer": "596988e23fb90420", "visualize": "7a9c09652b950879", "dann": "8ea0368ed2ff0414",
+                    "gan": "ea519fc6d59e9267"}
+    assert settings_key(asdict(QUICK["transfer"])) == "82b3e731b936cba8"
