@@ -18,7 +18,6 @@ from pathlib import Path
 from jaxdl import models
 from jaxdl.commands.transfer import HELP as TRANSFER_HELP
 from jaxdl.data import scene15
-from jaxdl.errors import JaxdlError
 from jaxdl.options import add_fields, cli, from_args
 from jaxdl.parallel import LAUNCH_HELP, Launch, launch
 from jaxdl.pretrained import variables_for
@@ -68,11 +67,8 @@ def run(runs: FinetuneRuns, config: FinetuneConfig) -> list[dict]:
     choices = runs.stages or ft.stage_choices(runs.arch)[:1]
     for choice in choices:
         ft.frozen_until(model, runs.arch, choice)  # a bad choice is an error before any work
-    if len(config.crop_scale) != 2 or not 0 < config.crop_scale[0] <= config.crop_scale[1] <= 1:
-        raise JaxdlError(f"--crop-scale must be MIN,MAX with 0 < MIN <= MAX <= 1, got {list(config.crop_scale)}")
     splits, prepared = scene15.load(runs.root, size=config.size)
-    if runs.per_class:
-        splits = {split: scene15.first_per_class(splits[split], count) for split, count in zip(("train", "test"), runs.per_class)}
+    splits = scene15.limited(splits, runs.per_class)
     (train, train_labels), (test, test_labels) = splits["train"], splits["test"]
     print(f"{runs.root}: {len(prepared.classes)} classes, {len(train_labels)} train / {len(test_labels)} test images")
     pretrained = variables_for(model, runs.arch, runs.weights, config.seed)

@@ -15,7 +15,7 @@ import optax
 from jax.sharding import Mesh
 
 from jaxdl import checkpoint, models, parallel, training
-from jaxdl.errors import DataError
+from jaxdl.errors import DataError, JaxdlError
 from jaxdl.features import batch_size_for, padded
 from jaxdl.keys import prng_key
 from jaxdl.options import cli
@@ -40,6 +40,11 @@ class FinetuneConfig:
     seed: int = 0
     out: Path | None = None
     progress: bool = True
+
+    def __post_init__(self) -> None:
+        """A crop scale outside 0 < MIN <= MAX <= 1 is an error before any work."""
+        if len(self.crop_scale) != 2 or not 0 < self.crop_scale[0] <= self.crop_scale[1] <= 1:
+            raise JaxdlError(f"--crop-scale must be MIN,MAX with 0 < MIN <= MAX <= 1, got {list(self.crop_scale)}")
 
 
 class Finetuned(NamedTuple):
