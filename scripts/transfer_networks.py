@@ -130,9 +130,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             print(rows[-1], flush=True)
         print(markdown_table(rows), end="")
         return rows
-    splits = full
-    if args.per_class:
-        splits = {split: scene15.first_per_class(full[split], n) for split, n in zip(("train", "test"), args.per_class)}
+    splits = scene15.limited(full, args.per_class)
     print(f"{len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images, {args.size}x{args.size}")
     rows = []
     for arch in args.archs:

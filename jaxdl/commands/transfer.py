@@ -132,8 +132,7 @@ def run(config: TransferConfig) -> list[dict]:
     for layer in config.layers:
         check_layer(layer, model.layer_names())
     splits, prepared = scene15.load(config.root, size=config.size)
-    if config.per_class:
-        splits = {split: scene15.first_per_class(splits[split], count) for split, count in zip(("train", "test"), config.per_class)}
+    splits = scene15.limited(splits, config.per_class)
     variables = functools.cache(lambda: variables_for(model, config.arch, config.weights))  # only if something is not cached
     skipped = f", {len(prepared.skipped)} unreadable image(s) left out" if prepared.skipped else ""
     print(f"{config.root}: {len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images{skipped}")

@@ -5,6 +5,7 @@ per class); the original flat release (`root/<class>/*.jpg`) is split the standa
 100 random training images per class (seeded), the rest for test.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -36,3 +37,10 @@ def first_per_class(split: Split, count: int) -> Split:
     paths = [images.images[i]["path"] for i in range(len(labels))]
     chosen = np.concatenate([sorted(np.flatnonzero(labels == c), key=paths.__getitem__)[:count] for c in np.unique(labels)])
     return Preprocessed([images.images[int(i)] for i in chosen], images.size, images.key), labels[chosen]
+
+
+def limited(splits: dict[str, Split], per_class: Sequence[int] | None) -> dict[str, Split]:
+    """The train and test splits cut to their first per_class[0] and per_class[1] images of each class (None: whole)."""
+    if not per_class:
+        return splits
+    return {split: first_per_class(splits[split], count) for split, count in zip(("train", "test"), per_class)}

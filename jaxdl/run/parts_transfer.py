@@ -31,8 +31,8 @@ def data_splits(settings: TransferPart) -> Splits:
     """The digits (first `limit`, split half/half per class with the seed) or the folder `data` (first per_class)."""
     if settings.data != "digits":
         splits, _ = scene15.load(settings.data, size=settings.size)
-        train, test = (scene15.first_per_class(splits[s], n) for s, n in zip(("train", "test"), settings.per_class))
-        return train[0], train[1], test[0], test[1]
+        splits = scene15.limited(splits, settings.per_class)
+        return (*splits["train"], *splits["test"])
     images, labels = digits()
     count = settings.limit or len(images)
     inputs = np.stack([preprocess(image, settings.size) for image in images[:count]])
