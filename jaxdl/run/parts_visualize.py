@@ -10,7 +10,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxdl.errors import DataError
 from jaxdl.figures import image_grid, panels, save_gif
 from jaxdl.keys import prng_key
 from jaxdl.run.locate import real_weights
@@ -18,28 +17,18 @@ from jaxdl.run.runner import Result
 from jaxdl.run.settings import VisualizePart
 from jaxdl.visualize.attribution_figure import heat, overlay
 from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, visualize_classes
-from jaxdl.visualize.digits import digit_splits
 from jaxdl.visualize.fooling import make_fooling
 from jaxdl.visualize.gradcam import gradcam, last_spatial_layer
-from jaxdl.visualize.inputs import Inputs, load_inputs
+from jaxdl.visualize.inputs import Inputs
 from jaxdl.visualize.saliency import saliency
-from jaxdl.visualize.subject import Subject, digits_subject, imagenet_subject
+from jaxdl.visualize.subject import DIGITS, Subject
+from jaxdl.visualize.subject import subject_and_inputs as study
 
 
 def subject_and_inputs(settings: VisualizePart) -> tuple[Subject, Inputs]:
     """The digits CNN and its first test digits, or the ImageNet `arch` (real weights when found) on `inputs`."""
-    count = settings.images
-    if settings.arch == "digits":
-        _, x_test, _, y_test = digit_splits(settings.seed)
-        return digits_subject(settings.seed), Inputs(x_test[:count], y_test[:count], tuple(f"digit {i}" for i in range(count)))
-    if not settings.inputs:
-        raise DataError(f"visualize.inputs: image files or an .npz are needed with arch {settings.arch!r}")
-    weights = settings.weights
-    if weights == "imagenet":
-        weights = str(real_weights(settings.arch) or "imagenet")
-    inputs = load_inputs(settings.inputs, size=settings.size)
-    labels = None if inputs.labels is None else inputs.labels[:count]
-    return imagenet_subject(settings.arch, weights, settings.seed), Inputs(inputs.pixels[:count], labels, inputs.names[:count])
+    weights = str(real_weights(settings.arch) or "imagenet") if settings.weights == "imagenet" else settings.weights
+    return study(settings.arch, weights, settings.inputs, settings.size, settings.images, settings.seed)
 
 
 def pixels(subject: Subject, normalized: jax.Array) -> np.ndarray:
@@ -98,7 +87,7 @@ def visualize_part(settings: VisualizePart, folder: Path, progress: bool) -> Res
     fooling = fooling_rows(subject, images, settings.fooling_target, settings.fooling_steps, folder / "fooling.png")
     result.tables.append(("fooling images (normalised space, x += g / ||g||_2 until the target wins)", [fooling]))
     result.figures.append((f"fooling images towards {fooling['target']}", "fooling.png"))
-    targets = settings.classviz_targets or (list(range(10)) if settings.arch == "digits" else list(COURSE_TARGETS))
+    targets = settings.classviz_targets or (list(range(10)) if settings.arch == DIGITS else list(COURSE_TARGETS))
     class_visualizations(subject, targets, tuple(images.shape[1:]), settings, folder, progress)
     result.figures.append((f"class visualizations after {settings.classviz_iterations} iterations", "classviz.png"))
     result.figures.append(("the ascent, a frame every 10 iterations", "classviz.gif"))

@@ -6,6 +6,7 @@ carries the mean/std so that both spaces are explicit: `to_normalized` / `to_pix
 `logits_of_pixels` is the network with the normalisation inside.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,11 @@ import numpy as np
 
 from jaxdl import models
 from jaxdl.data.imagenet import MEAN, STD, class_names
+from jaxdl.errors import DataError
 from jaxdl.pretrained import variables_for
+from jaxdl.visualize.inputs import Inputs, load_inputs
+
+DIGITS = "digits"  # the `arch` of the embedded digits CNN
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,29 @@ def digits_subject(seed: int = 0, cache_dir: str | None = None, epochs: int | No
 
     model, variables, _ = digits_cnn(seed, cache_dir, epochs or EPOCHS)
     return Subject(model, variables, jnp.zeros(1), jnp.ones(1), tuple(str(i) for i in range(10)), "digits SmallCNN")
+
+
+def subject_and_inputs(arch: str, weights: str | Path = "imagenet", sources: Sequence[str | Path] = (), size: int = 224,
+                       limit: int | None = None, seed: int = 0) -> tuple[Subject, Inputs]:
+    """The network `arch` names ("digits": the embedded digits CNN) and its pixel-space images, the first `limit`:
+    `sources` (image files or one .npz; greyed at 32x32 for the digits CNN), else the digits' test images."""
+    from jaxdl.visualize.digits import digit_splits
+
+    if arch == DIGITS:
+        subject = digits_subject(seed)
+        if sources:
+            loaded = load_inputs(sources, size=32)
+            inputs = Inputs(loaded.pixels.mean(-1, keepdims=True), loaded.labels, loaded.names)
+        else:
+            _, x_test, _, y_test = digit_splits(seed)
+            inputs = Inputs(x_test, y_test, tuple(f"digit[{i}]" for i in range(len(x_test))))
+    else:
+        if not sources:
+            raise DataError(f"image files or an .npz (INPUTS; in jaxdl run: visualize.inputs) are needed with the ImageNet "
+                            f"network {arch!r}")
+        inputs = load_inputs(sources, size=size)
+        subject = imagenet_subject(arch, weights, seed)
+    if limit is not None:
+        labels = None if inputs.labels is None else inputs.labels[:limit]
+        inputs = Inputs(inputs.pixels[:limit], labels, inputs.names[:limit])
+    return subject, inputs

@@ -3,13 +3,10 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from jaxdl.errors import DataError
 from jaxdl.options import cli
-from jaxdl.visualize.digits import digit_splits
-from jaxdl.visualize.inputs import Inputs, load_inputs
-from jaxdl.visualize.subject import Subject, digits_subject, imagenet_subject
-
-DIGITS = "digits"
+from jaxdl.visualize.inputs import Inputs
+from jaxdl.visualize.subject import DIGITS, Subject, digits_subject, imagenet_subject
+from jaxdl.visualize.subject import subject_and_inputs as study
 
 
 @dataclass(frozen=True)
@@ -43,21 +40,7 @@ def load_subject(args: SubjectOptions) -> Subject:
 
 
 def subject_and_inputs(args: SubjectOptions) -> tuple[Subject, Inputs]:
-    """The network and the pixel-space images the options name (digits CNN + its test images by default)."""
-    if args.arch == DIGITS:
-        if args.inputs:
-            inputs = load_inputs(args.inputs, size=32)
-            inputs = Inputs(inputs.pixels.mean(-1, keepdims=True), inputs.labels, inputs.names)  # grey, as the digits
-        else:
-            _, x_test, _, y_test = digit_splits()
-            inputs = Inputs(x_test, y_test, tuple(f"digit[{i}]" for i in range(len(x_test))))
-    else:
-        if not args.inputs:
-            raise DataError("INPUTS (image files or an .npz) are needed with an ImageNet --arch")
-        inputs = load_inputs(args.inputs, size=args.size)
-    subject = load_subject(args)
-    if args.limit is not None:
-        inputs = Inputs(inputs.pixels[: args.limit], None if inputs.labels is None else inputs.labels[: args.limit],
-                        inputs.names[: args.limit])
+    """The network and the pixel-space images the options name (digits CNN + its test images by default); makes --out."""
+    found = study(args.arch, args.weights, args.inputs, args.size, args.limit)
     args.out.mkdir(parents=True, exist_ok=True)
-    return subject, inputs
+    return found
