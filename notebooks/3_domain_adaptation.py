@@ -32,6 +32,7 @@ from nbsetup import quick_mode, run_dir, shared_dir
 from jaxdl.dann.experiment import compare, prepare
 from jaxdl.dann.schedules import lam_schedule, lr_schedule
 from jaxdl.figures import plot_curves
+from jaxdl.keys import prng_key
 from jaxdl.models.dann import DANN
 from jaxdl.models.grl import gradient_reversal
 from jaxdl.report import markdown_table, write_table
@@ -68,7 +69,7 @@ print("backward: ", jax.grad(lambda x: jnp.sum(w * gradient_reversal(x, 0.7)))(x
 
 # %%
 model = DANN()
-params = jax.jit(model.init)(jax.random.key(0), source[0][0][:1])["params"]
+params = jax.jit(model.init)(prng_key(0), source[0][0][:1])["params"]
 batch = jnp.concatenate([source[0][0][:16], target[0][0][:16]])
 domain = jnp.concatenate([jnp.zeros(16), jnp.ones(16)])  # 0 source, 1 target
 
