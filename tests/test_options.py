@@ -9,7 +9,6 @@ import pytest
 
 from jaxdl.cli import build_parser, parsers
 from jaxdl.commands.dann import DannRun
-from jaxdl.commands.demo import DemoOptions
 from jaxdl.commands.finetune import FinetuneRuns
 from jaxdl.commands.info import InfoOptions
 from jaxdl.commands.run import RunOptions
@@ -76,7 +75,7 @@ def test_field_errors_and_help():
 VISUALIZE = {"predict": PredictOptions, "activations": ActivationOptions, "saliency": SaliencyOptions,
              "gradcam": GradcamOptions, "adversarial": AdversarialOptions, "classviz": ClassvizOptions}
 CONFIGS = {
-    "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions], "jaxdl demo": [DemoOptions],
+    "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions],
     "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],
     "jaxdl transfer": [TransferConfig, (BowOptions, {"sigma"})],
     "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), Launch],

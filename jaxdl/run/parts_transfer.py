@@ -15,8 +15,7 @@ from jaxdl.data import scene15
 from jaxdl.data.digits import digits
 from jaxdl.data.imagenet import preprocess
 from jaxdl.features import cached_layers, extract
-from jaxdl.pretrained import variables_for
-from jaxdl.run.locate import weights_for
+from jaxdl.pretrained import random_note, variables_for, weights_for
 from jaxdl.run.runner import Result, settings_key
 from jaxdl.run.settings import TransferPart
 from jaxdl.summary import layer_table
@@ -73,6 +72,10 @@ def network_comparison(splits: Splits, settings: TransferPart, folder: Path, pro
 def transfer_part(settings: TransferPart, folder: Path, progress: bool) -> Result:
     """Summaries of the course's networks, then CNN features -> linear SVM over layers x C, networks, and a neural head."""
     result = Result()
+    nets = dict.fromkeys([settings.arch, *(entry.split(":")[0] for entry in settings.compare)])
+    if note := random_note([arch for arch in nets if weights_for(arch, settings.weights) == "random"]):
+        print(f"transfer: {note}", flush=True)
+        result.notes.append(note)
     for arch in settings.summary:
         table = layer_table(arch, 224)
         result.tables.append((f"{arch} layers on a 224x224 input: {table[-1]['parameters']:,} parameters", table))
