@@ -18,8 +18,9 @@ from tqdm.auto import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dann import TorchDANN, load_flax, sgd, train_step  # noqa: E402
 
+from jaxdl.dann.config import add_options, domains, fit_options  # noqa: E402
 from jaxdl.dann.experiment import Arrays, compare, summarise  # noqa: E402
-from jaxdl.dann.options import add_options, add_table_options, domains, fit_options, seeds  # noqa: E402
+from jaxdl.dann.options import add_table_options, seeds  # noqa: E402
 from jaxdl.dann.train import epoch_batches  # noqa: E402
 from jaxdl.keys import prng_key  # noqa: E402
 from jaxdl.models.dann import DANN  # noqa: E402
@@ -58,7 +59,7 @@ def torch_classifier(method: str, source: Arrays, target: Arrays, seed: int, *, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_options(parser)
+    add_options(parser, skip=("methods", "seed"))
     add_table_options(parser, METHODS, list(METHODS), "runs/dann_reference_torch")
     args = parser.parse_args()
     source, target = domains(args)
