@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jaxdl import models
-from jaxdl.commands.transfer import HELP as TRANSFER_HELP
 from jaxdl.data import scene15
 from jaxdl.evaluate import evaluate
 from jaxdl.options import add_fields, cli, from_args
@@ -40,7 +39,10 @@ class FinetuneRuns:
     out: Path = Path("runs/finetune")
 
 
-HELP = {name: TRANSFER_HELP[name] for name in ("root", "weights", "per_class")} | {
+HELP = {
+    "root": "image folder: ROOT/{train,test}/CLASS/*.jpg or ROOT/CLASS/*.jpg",
+    "weights": "'imagenet', 'random' or a weights file/folder",
+    "per_class": "only the first TRAIN / TEST images of each class",
     "arch": "network: squeezenet*, resnet*, vgg*, alexnet (default squeezenet1_0)",
     "stages": "comma-separated stage choices, each a run (default: the arch's fewest); squeezenet: conv10, fire9-conv10, "
               "fire7-conv10, all; resnet: layer4, layer3-4, layer2-4, all; vgg/alexnet: fc, conv5-fc, all",
