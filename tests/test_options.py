@@ -9,7 +9,7 @@ import pytest
 
 from jaxdl.cli import build_parser, parsers
 from jaxdl.commands.dann import DannOutput
-from jaxdl.commands.finetune import FinetuneRuns
+from jaxdl.commands.finetune import FinetuneOutput
 from jaxdl.commands.info import InfoOptions
 from jaxdl.commands.run import RunOptions
 from jaxdl.commands.transfer import TransferOutput
@@ -29,6 +29,7 @@ from jaxdl.run.runner import settings_key
 from jaxdl.run.settings import FULL, QUICK, load_settings
 from jaxdl.transfer.bow import BowOptions
 from jaxdl.transfer.config import TransferConfig
+from jaxdl.transfer.finetune_experiment import FinetuneRuns
 from jaxdl.transfer.finetune_run import FinetuneConfig
 
 
@@ -79,7 +80,7 @@ CONFIGS = {
     "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions],
     "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],
     "jaxdl transfer": [TransferConfig, TransferOutput, (BowOptions, {"sigma", "seed"})],
-    "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), Launch],
+    "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), FinetuneOutput, Launch],
     "jaxdl gan": [GanConfig, Launch], "jaxdl dann": [DannConfig, DannOutput, Launch],
 } | {f"jaxdl visualize {name}": [config] for name, config in VISUALIZE.items()}
 
