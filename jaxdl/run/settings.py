@@ -1,6 +1,7 @@
 """The settings of each part of `jaxdl run`: one frozen dataclass per part whose defaults are the full preset,
 a quick preset on top, then a TOML file and `--set` (both through `merged`, which checks names and types).
-The DANN part's settings are the practical's own config (jaxdl.dann.config.DannConfig), the same as `jaxdl dann`'s.
+The transfer and DANN parts' settings are the practicals' own configs (jaxdl.transfer.config.TransferConfig,
+jaxdl.dann.config.DannConfig), the same as `jaxdl transfer`'s and `jaxdl dann`'s.
 
 A part's settings hash (dataclasses.asdict) to its done marker. The defaults use only embedded data (scikit-learn
 digits, scikit-image photos); a config names real data:
@@ -8,8 +9,7 @@ digits, scikit-image photos); a config names real data:
     [transfer]
     data = "../shared/data/15scene"   # an image folder instead of the digits
     per_class = [20, 10]
-    [transfer.weights]
-    squeezenet1_0 = "../shared/weights/squeezenet1_0-imagenet-dc.safetensors"
+    weights = ["squeezenet1_0=../shared/weights/squeezenet1_0-imagenet-dc.safetensors"]
     [dann]
     source = "idx:../shared/data/mnist[0:5000]"
     target = "mnist-m:../shared/data/mnist_m[5000:9001]"
@@ -17,7 +17,7 @@ digits, scikit-image photos); a config names real data:
 
 import types
 import typing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +25,9 @@ import tomllib
 
 from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
+from jaxdl.transfer.config import TransferConfig
 
 PARTS = ("transfer", "visualize", "dann", "gan")
-
-
-@dataclass(frozen=True)
-class TransferPart:
-    """The data (digits or an image folder), the network's layers x C sweep, the networks compared, the neural head."""
-
-    data: str = "digits"
-    size: int = 64
-    limit: int = 0
-    per_class: tuple[int, ...] = (100, 50)
-    arch: str = "squeezenet1_0"
-    layers: tuple[str, ...] = ("fire3", "fire6", "fire9")
-    C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
-    summary: tuple[str, ...] = ("vgg16", "squeezenet1_0")
-    compare: tuple[str, ...] = ("squeezenet1_0:fire9", "squeezenet1_1:fire9", "resnet18:layer4", "alexnet:pool5")
-    head: str = "mlp"
-    weights: dict[str, str] = field(default_factory=dict)  # arch -> weights file
-    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,10 +60,9 @@ class GanPart:
     seed: int = 0
 
 
-FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanPart()}
+FULL: dict[str, Any] = {"transfer": TransferConfig(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanPart()}
 QUICK: dict[str, Any] = {
-    "transfer": replace(FULL["transfer"], limit=600, layers=("fire6", "fire9"), C=(0.1, 1.0),
-                        compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9")),
+    "transfer": FULL["transfer"].quick(),
     "visualize": replace(FULL["visualize"], images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7)),
     "dann": FULL["dann"].quick(),
     "gan": replace(FULL["gan"], conditional=(True,)),  # tests/test_gan_quality.py's cDCGAN: >= 0.9 accuracy at 440 iterations
@@ -89,7 +71,7 @@ QUICK: dict[str, Any] = {
 # part used in one measured run (load ~20: wall 32 min; an idle machine takes at most about its CPU time). Full:
 # scaled from the quick run by data, epochs, methods and networks (not measured).
 EXPECTED_SECONDS = {"quick": {"transfer": 30, "visualize": 30, "dann": 75, "gan": 275},
-                    "full": {"transfer": 120, "visualize": 60, "dann": 220, "gan": 550}}
+                    "full": {"transfer": 600, "visualize": 60, "dann": 220, "gan": 550}}
 
 
 def fits(value: Any, kind: Any) -> bool:
