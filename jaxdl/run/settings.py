@@ -1,6 +1,7 @@
 """The settings of each part of `jaxdl run`: one frozen dataclass per part whose defaults are the full preset,
 a quick preset on top, then a TOML file and `--set` (both through `merged`, which checks names and types).
-The DANN part's settings are the practical's own config (jaxdl.dann.config.DannConfig), the same as `jaxdl dann`'s.
+The DANN and GAN parts' settings are the practicals' own configs (jaxdl.dann.config.DannConfig,
+jaxdl.gan.config.GanConfig), the same as `jaxdl dann`'s and `jaxdl gan`'s.
 
 A part's settings hash (dataclasses.asdict) to its done marker. The defaults use only embedded data (scikit-learn
 digits, scikit-image photos); a config names real data:
@@ -25,6 +26,7 @@ import tomllib
 
 from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
+from jaxdl.gan.config import GanConfig
 
 PARTS = ("transfer", "visualize", "dann", "gan")
 
@@ -63,27 +65,13 @@ class VisualizePart:
     seed: int = 0
 
 
-@dataclass(frozen=True)
-class GanPart:
-    """The data, one GAN per `conditional` value, how long and how it is scored."""
-
-    data: str = "digits"
-    root: str = ""
-    conditional: tuple[bool, ...] = (False, True)
-    epochs: int = 40
-    batch_size: int = 128
-    eval_samples: int = 500
-    scorer_epochs: int = 3
-    seed: int = 0
-
-
-FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanPart()}
+FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanConfig()}
 QUICK: dict[str, Any] = {
     "transfer": replace(FULL["transfer"], limit=600, layers=("fire6", "fire9"), C=(0.1, 1.0),
                         compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9")),
     "visualize": replace(FULL["visualize"], images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7)),
     "dann": FULL["dann"].quick(),
-    "gan": replace(FULL["gan"], conditional=(True,)),  # tests/test_gan_quality.py's cDCGAN: >= 0.9 accuracy at 440 iterations
+    "gan": FULL["gan"].quick(),
 }
 # Seconds each part takes from nothing on an idle 2-core CPU, to announce a run's length. Quick: the CPU time each
 # part used in one measured run (load ~20: wall 32 min; an idle machine takes at most about its CPU time). Full:
