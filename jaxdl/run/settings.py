@@ -1,7 +1,7 @@
 """The settings of each part of `jaxdl run`: one frozen dataclass per part whose defaults are the full preset,
 a quick preset on top, then a TOML file and `--set` (both through `merged`, which checks names and types).
-The DANN and GAN parts' settings are the practicals' own configs (jaxdl.dann.config.DannConfig,
-jaxdl.gan.config.GanConfig), the same as `jaxdl dann`'s and `jaxdl gan`'s.
+The visualize, DANN and GAN parts' settings are the practicals' own configs (jaxdl.visualize.config.VisualizeConfig,
+jaxdl.dann.config.DannConfig, jaxdl.gan.config.GanConfig), the last two the same as `jaxdl dann`'s and `jaxdl gan`'s.
 
 A part's settings hash (dataclasses.asdict) to its done marker. The defaults use only embedded data (scikit-learn
 digits, scikit-image photos); a config names real data:
@@ -27,6 +27,7 @@ import tomllib
 from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
 from jaxdl.gan.config import GanConfig
+from jaxdl.visualize.config import VisualizeConfig
 
 PARTS = ("transfer", "visualize", "dann", "gan")
 
@@ -49,27 +50,11 @@ class TransferPart:
     seed: int = 0
 
 
-@dataclass(frozen=True)
-class VisualizePart:
-    """The network and images, the fooling target and steps, the class visualization's iterations and classes."""
-
-    arch: str = "digits"
-    weights: str = "imagenet"
-    inputs: tuple[str, ...] = ()
-    size: int = 224
-    images: int = 6
-    fooling_target: int = 0
-    fooling_steps: int = 100
-    classviz_iterations: int = 200
-    classviz_targets: tuple[int, ...] = ()
-    seed: int = 0
-
-
-FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanConfig()}
+FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizeConfig(), "dann": DannConfig(), "gan": GanConfig()}
 QUICK: dict[str, Any] = {
     "transfer": replace(FULL["transfer"], limit=600, layers=("fire6", "fire9"), C=(0.1, 1.0),
                         compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9")),
-    "visualize": replace(FULL["visualize"], images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7)),
+    "visualize": FULL["visualize"].quick(),
     "dann": FULL["dann"].quick(),
     "gan": FULL["gan"].quick(),
 }
