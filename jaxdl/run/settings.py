@@ -1,7 +1,8 @@
 """The settings of each part of `jaxdl run`: one frozen dataclass per part whose defaults are the full preset,
 a quick preset on top, then a TOML file and `--set` (both through `merged`, which checks names and types).
-The transfer and DANN parts' settings are the practicals' own configs (jaxdl.transfer.config.TransferConfig,
-jaxdl.dann.config.DannConfig), the same as `jaxdl transfer`'s and `jaxdl dann`'s.
+Every part's settings are the practical's own config (jaxdl.transfer.config.TransferConfig,
+jaxdl.visualize.config.VisualizeConfig, jaxdl.dann.config.DannConfig, jaxdl.gan.config.GanConfig), the same as the
+practical's command's.
 
 A part's settings hash (dataclasses.asdict) to its done marker. The defaults use only embedded data (scikit-learn
 digits, scikit-image photos); a config names real data:
@@ -17,7 +18,7 @@ digits, scikit-image photos); a config names real data:
 
 import types
 import typing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,47 +26,18 @@ import tomllib
 
 from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
+from jaxdl.gan.config import GanConfig
 from jaxdl.transfer.config import TransferConfig
+from jaxdl.visualize.config import VisualizeConfig
 
 PARTS = ("transfer", "visualize", "dann", "gan")
 
-
-@dataclass(frozen=True)
-class VisualizePart:
-    """The network and images, the fooling target and steps, the class visualization's iterations and classes."""
-
-    arch: str = "digits"
-    weights: str = "imagenet"
-    inputs: tuple[str, ...] = ()
-    size: int = 224
-    images: int = 6
-    fooling_target: int = 0
-    fooling_steps: int = 100
-    classviz_iterations: int = 200
-    classviz_targets: tuple[int, ...] = ()
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class GanPart:
-    """The data, one GAN per `conditional` value, how long and how it is scored."""
-
-    data: str = "digits"
-    root: str = ""
-    conditional: tuple[bool, ...] = (False, True)
-    epochs: int = 40
-    batch_size: int = 128
-    eval_samples: int = 500
-    scorer_epochs: int = 3
-    seed: int = 0
-
-
-FULL: dict[str, Any] = {"transfer": TransferConfig(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanPart()}
+FULL: dict[str, Any] = {"transfer": TransferConfig(), "visualize": VisualizeConfig(), "dann": DannConfig(), "gan": GanConfig()}
 QUICK: dict[str, Any] = {
     "transfer": FULL["transfer"].quick(),
-    "visualize": replace(FULL["visualize"], images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7)),
+    "visualize": FULL["visualize"].quick(),
     "dann": FULL["dann"].quick(),
-    "gan": replace(FULL["gan"], conditional=(True,)),  # tests/test_gan_quality.py's cDCGAN: >= 0.9 accuracy at 440 iterations
+    "gan": FULL["gan"].quick(),
 }
 # Seconds each part takes from nothing on an idle 2-core CPU, to announce a run's length. Quick: the CPU time each
 # part used in one measured run (load ~20: wall 32 min; an idle machine takes at most about its CPU time). Full:
