@@ -27,6 +27,8 @@ from jaxdl.visualize.attacks import NORMS, make_pgd
 from jaxdl.visualize.subject import Subject
 from jaxdl.weights import from_torchvision
 
+pytestmark = pytest.mark.parity
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 IMAGES = SHARED / "data" / "imagenet_val_25.npz"

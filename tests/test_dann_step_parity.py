@@ -17,6 +17,8 @@ from jaxdl.errors import DataError
 from jaxdl.models.dann import DANN
 from jaxdl.train_state import TrainState
 
+pytestmark = pytest.mark.parity
+
 TOTAL, MU0, N = 4, 0.05, 16  # a large mu0 makes the steps move the weights visibly
 
 

@@ -35,6 +35,8 @@ from jaxdl.visualize.integrated_gradients import integrated_gradients
 from jaxdl.visualize.saliency import saliency
 from jaxdl.weights import from_torchvision
 
+pytestmark = pytest.mark.parity
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 IMAGES = SHARED / "data" / "imagenet_val_25.npz"
