@@ -31,9 +31,10 @@ def epoch_batches(seed: int, epoch: int, n_source: int, n_target: int, batch_siz
 
 def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_size: int = 64, seed: int = 0,
         mu0: float = 0.01, lam_max: float = 1.0, init: str = "torch", ckpt_dir: str | Path | None = None,
-        progress: bool = True, mesh: Mesh | None = None) -> tuple[TrainState, list[dict]]:
+        progress: bool = True, mesh: Mesh | None = None, target_test: Arrays | None = None) -> tuple[TrainState, list[dict]]:
     """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch records).
 
+    With `target_test` (images, labels), each epoch's record holds its accuracy as "target_acc" (labels only scored).
     `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state is
     saved after every epoch (history in ckpt_dir/history.jsonl) and an interrupted run resumes there (jaxdl.training).
     """
@@ -46,7 +47,8 @@ def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_
             yield (source[0][s], source[1][s]), (target[0][t], target[1][t])
 
     settings = training.Settings(epochs, steps_per_epoch, prng_key(seed), out=ckpt_dir, progress=progress, desc=method)
-    return training.fit(init_state(model, tx, prng_key(seed)), train_step, batches, settings, mesh=mesh)
+    scored = (lambda state, epoch: {"target_acc": accuracy(state.params, target_test, mesh)}) if target_test is not None else None
+    return training.fit(init_state(model, tx, prng_key(seed)), train_step, batches, settings, evaluate=scored, mesh=mesh)
 
 
 @jax.jit
