@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jaxdl.dann.config import DannConfig, domains, fit_options
 from jaxdl.dann.figures import plot_embedding
-from jaxdl.dann.train import accuracy, fit, predict
+from jaxdl.dann.train import accuracy, fit, network, predict
 from jaxdl.figures import plot_curves
 from jaxdl.report import Result, write_table
 from jaxdl.training import epoch_records
@@ -28,9 +28,10 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
     for method in config.methods:
         state, history = fit(method, src_train, tgt_train, seed=config.seed, ckpt_dir=(out / "runs" / method).resolve(),
                              progress=progress, target_test=tgt_test, **fit_options(config))
-        rows.append({"method": method, "seed": config.seed, "source acc %": 100 * accuracy(state.params, src_test),
-                     "target acc %": 100 * accuracy(state.params, tgt_test)})
-        features[method] = (predict(state.params, src_test[0][:EMBEDDED])[1], predict(state.params, tgt_test[0][:EMBEDDED])[1])
+        model = network(method, config.init, config.seed)
+        rows.append({"method": method, "seed": config.seed, "source acc %": 100 * accuracy(state.params, src_test, model=model),
+                     "target acc %": 100 * accuracy(state.params, tgt_test, model=model)})
+        features[method] = tuple(predict(state.params, x[:EMBEDDED], model=model)[1] for x in (src_test[0], tgt_test[0]))
         for record in epoch_records(history):
             curves.setdefault(record["epoch"], {"epoch": record["epoch"]}).update(
                 {f"{method} {k}": record[k] for k in PER_EPOCH if math.isfinite(record.get(k, math.nan))})
