@@ -20,7 +20,7 @@ def test_dann_command_outputs_and_resume(tmp_path, capsys):
             "--epochs", "1", "--out", str(tmp_path)]
     assert main(argv) == 0
     table = (tmp_path / "table.md").read_text()
-    assert table.splitlines()[0] == "| method | seed | source acc % | target acc % |"
+    assert table.splitlines()[0] == "| method | seed | source acc % | target acc % | A-distance |"
     assert [line.split(" | ")[0] for line in table.splitlines()[2:]] == ["| source-only", "| dann"]
     epochs = (tmp_path / "epochs.md").read_text().splitlines()[0]
     assert epochs == ("| epoch | source-only label_loss | source-only target_acc | dann label_loss | dann domain_loss | "

@@ -8,6 +8,7 @@ a finished one trains nothing again.
 import math
 from pathlib import Path
 
+from jaxdl.dann.adistance import proxy_a_distance
 from jaxdl.dann.config import DannConfig, domains, fit_options
 from jaxdl.dann.figures import plot_embedding
 from jaxdl.dann.train import accuracy, fit, network, predict
@@ -32,6 +33,7 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
         rows.append({"method": method, "seed": config.seed, "source acc %": 100 * accuracy(state.params, src_test, model=model),
                      "target acc %": 100 * accuracy(state.params, tgt_test, model=model)})
         features[method] = tuple(predict(state.params, x[:EMBEDDED], model=model)[1] for x in (src_test[0], tgt_test[0]))
+        rows[-1]["A-distance"] = proxy_a_distance(*features[method], seed=config.seed)
         for record in epoch_records(history):
             curves.setdefault(record["epoch"], {"epoch": record["epoch"]}).update(
                 {f"{method} {k}": record[k] for k in PER_EPOCH if math.isfinite(record.get(k, math.nan))})
@@ -43,7 +45,8 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
     plot_embedding(features, out / "embedding.png")
     note = (f"{config.source} -> {config.target}: {len(src_train[0])} / {len(tgt_train[0])} training images, "
             f"{config.epochs} epochs, seed {config.seed}")
-    return Result(tables=[("source and target test accuracy per method", rows),
+    return Result(tables=[("source and target test accuracy, and the proxy A-distance of their test features (a linear "
+                           "SVM on up to 500 images per domain), per method", rows),
                           ("per epoch: label and domain loss, domain classifier accuracy (training batches), target "
                            "test accuracy", list(curves.values()))],
                   figures=[("label loss (source), domain loss and accuracy (methods with a domain classifier), target "
