@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jaxdl.dann.adistance import proxy_a_distance
 from jaxdl.dann.config import DannConfig, domains, fit_options
-from jaxdl.dann.figures import plot_embedding
+from jaxdl.dann.figures import plot_embedding, plot_tsne
 from jaxdl.dann.train import accuracy, fit, network, predict
 from jaxdl.figures import plot_curves
 from jaxdl.report import Result, write_table
@@ -21,8 +21,8 @@ PER_EPOCH = ("label_loss", "domain_loss", "domain_acc", "target_acc")  # the per
 
 
 def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
-    """Train each method (resuming under OUT/runs/METHOD); write OUT/table.{md,csv}, epochs.{md,csv}, curves.png and
-    embedding.png."""
+    """Train each method (resuming under OUT/runs/METHOD); write OUT/table.{md,csv}, epochs.{md,csv}, curves.png,
+    embedding.png and tsne.png."""
     out = Path(out)
     (src_train, src_test), (tgt_train, tgt_test) = domains(config)
     rows, curves, features = [], {}, {}
@@ -43,6 +43,7 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
     plot_curves(list(curves.values()), "epoch", names, out / "curves.png",
                 "label and domain losses, domain and target accuracy per epoch")
     plot_embedding(features, out / "embedding.png")
+    plot_tsne(features, (src_test[1][:EMBEDDED], tgt_test[1][:EMBEDDED]), out / "tsne.png", config.seed)
     note = (f"{config.source} -> {config.target}: {len(src_train[0])} / {len(tgt_train[0])} training images, "
             f"{config.epochs} epochs, seed {config.seed}")
     return Result(tables=[("source and target test accuracy, and the proxy A-distance of their test features (a linear "
@@ -51,5 +52,6 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
                            "test accuracy", list(curves.values()))],
                   figures=[("label loss (source), domain loss and accuracy (methods with a domain classifier), target "
                             "test accuracy per epoch", "curves.png"),
-                           ("test features of source (blue) and target (red), PCA, per method", "embedding.png")],
+                           ("test features of source (blue) and target (red), PCA, per method", "embedding.png"),
+                           ("t-SNE of the same features, by domain (top) and by class (bottom), per method", "tsne.png")],
                   notes=[note])
