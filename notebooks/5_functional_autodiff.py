@@ -153,7 +153,7 @@ display(Image(panels([[np.abs(np.asarray(jacobian[c])) for c in range(10)]], [[f
 #
 # ## 2. Hessian-vector products and the top eigenvalue of the loss
 #
-# The Hessian of the loss w.r.t. the digits CNN's ~545,000 parameters has ~3 x 10^11 entries; a
+# The Hessian of the loss w.r.t. the digits CNN's 544,522 parameters has 3 x 10^11 entries; a
 # Hessian-vector product H v costs a few gradients: the JVP of the gradient (forward over reverse),
 # `jax.jvp(jax.grad(loss), (w,), (v,))`. Power iteration, v <- H v / ||H v||, then converges to the
 # eigenvector of the largest-magnitude eigenvalue, and v.Hv to that eigenvalue — the sharpness that
@@ -209,8 +209,8 @@ assert abs(float(tiny_estimates[-1]) - dense_top) <= 1e-3 * abs(dense_top), "pow
 
 # %% [markdown]
 # On the tiny network the HVP equals the dense Hessian times v, and power iteration finds the dense
-# Hessian's top eigenvalue. The same two functions on the digits CNN, where the dense Hessian (545,098^2
-# floats, 1.2 TB) is out of reach:
+# Hessian's top eigenvalue. The same two functions on the digits CNN, whose dense Hessian (544,522^2
+# float32 numbers, 1.2 TB) is out of reach:
 
 # %%
 w, unravel = ravel_pytree(variables["params"])
@@ -232,9 +232,10 @@ display(Markdown(markdown_table([
 print(f"digits CNN: {steps} HVPs in {seconds:.1f} s with compilation; one gradient {1e3 * t_grad:.1f} ms, one HVP {1e3 * t_hvp:.1f} ms "
       f"({t_hvp / t_grad:.1f}x); ||Hv - lambda v|| / |lambda| = {residual / abs(lam):.2e}")
 assert residual <= 0.05 * abs(lam), "power iteration has not converged"
-curves = [{"iteration": i + 1, "TinyCNN": float(a / tiny_estimates[-1]), "digits CNN": float(b / estimates[-1]) if i < steps else None}
-          for i, (a, b) in enumerate(zip(tiny_estimates, jnp.pad(estimates, (0, 200 - steps))))]
-display(Image(plot_curves([{k: v for k, v in row.items() if v is not None} for row in curves], "iteration", ["TinyCNN", "digits CNN"],
+curves = [{"iteration": i + 1, "TinyCNN": float(e / tiny_estimates[-1])} for i, e in enumerate(tiny_estimates)]
+for row, e in zip(curves, estimates):
+    row["digits CNN"] = float(e / estimates[-1])
+display(Image(plot_curves(curves, "iteration", ["TinyCNN", "digits CNN"],
                           OUT / "power_iteration.png", "power iteration: v.Hv / final estimate")))
 
 # %% [markdown]
@@ -380,8 +381,9 @@ assert checkpointed[memory] < plain[memory], "checkpointing saved no memory"
 # sub-pixel phases — and its value equals the VJP of the convolution.
 
 # %%
-kernel = 0.1 * jax.random.normal(jax.random.key(5), (4, 4, 3, 8))  # HWIO: 3 -> 8 features
-x = jax.random.normal(jax.random.key(6), (2, 16, 16, 3))
+normal = np.random.default_rng(5).standard_normal
+kernel = jnp.asarray(0.1 * normal((4, 4, 3, 8)), jnp.float32)  # HWIO: 3 -> 8 features
+x = jnp.asarray(normal((2, 16, 16, 3)), jnp.float32)
 
 
 def conv(x):
@@ -389,7 +391,7 @@ def conv(x):
     return lax.conv_general_dilated(x, kernel, (2, 2), ((1, 1), (1, 1)), dimension_numbers=("NHWC", "HWIO", "NHWC"))
 
 
-y = jax.random.normal(jax.random.key(7), conv(x).shape)
+y = jnp.asarray(normal(conv(x).shape), jnp.float32)
 (transposed,) = jax.linear_transpose(conv, x)(y)  # x is only an example of the input's shape and dtype
 generator = ConvTranspose(3, 2).apply({"params": {"kernel": kernel}}, y)  # 8x8x8 -> 16x16x3, same kernel
 (pulled,) = jax.vjp(conv, x)[1](y)
