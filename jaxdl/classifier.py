@@ -12,12 +12,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from flax.training.train_state import TrainState
 
 from jaxdl import training
 from jaxdl.data.tfds_io import data_dir
 from jaxdl.keys import prng_key
 from jaxdl.models.small import SmallCNN
+from jaxdl.train_state import TrainState
 
 
 def _fingerprint(images: np.ndarray, labels: np.ndarray, epochs: int, seed: int) -> str:
@@ -35,7 +35,7 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, num_classes: int, e
     """
     model, tx = SmallCNN(num_classes), optax.adam(1e-3)
     params = jax.jit(model.init)(prng_key(seed), jnp.asarray(images[:1]))["params"]
-    state = TrainState.create(apply_fn=model.apply, params=params, tx=tx)
+    state = TrainState.start(model.apply, {"params": params}, tx)
 
     def train_step(state: TrainState, batch: tuple[jax.Array, jax.Array], key: jax.Array) -> tuple[TrainState, dict]:
         loss_fn = lambda p: optax.softmax_cross_entropy_with_integer_labels(model.apply({"params": p}, batch[0]), batch[1]).mean()  # noqa: E731
@@ -43,7 +43,7 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, num_classes: int, e
         return state.apply_gradients(grads=grads), {"loss": loss}
 
     def batches(epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        order = np.random.default_rng([seed, epoch]).permutation(len(images))
+        order = training.epoch_order(seed, epoch, len(images))
         for start in range(0, len(order) - batch_size + 1, batch_size):
             yield images[order[start:start + batch_size]], labels[order[start:start + batch_size]]
 

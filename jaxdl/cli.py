@@ -18,7 +18,7 @@ EXAMPLE = """examples:
   jaxdl run all --quick          # every practical on embedded data, one report (runs/quick/report.html)
   jaxdl info squeezenet1_0       # a layer table: output shapes and parameter counts
   jaxdl --no-progress --device cpu dann --epochs 5"""
-COMMANDS = ("run", "info", "weights", "transfer", "finetune", "demo", "gan", "dann", "visualize")
+COMMANDS = ("run", "info", "weights", "transfer", "finetune", "gan", "dann", "visualize")
 DEVICES = ("cpu", "gpu")
 
 

@@ -18,21 +18,13 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from tqdm.auto import tqdm
 
+from jaxdl import parallel
 from jaxdl.errors import JaxdlError
 from jaxdl.models.named import check_layer
 
 POOLS = {"avg": jnp.mean, "max": jnp.max}
-
-
-def shardings() -> tuple[NamedSharding, NamedSharding] | None:
-    """(batch split over all devices, replicated) shardings; None when there is a single device."""
-    if jax.device_count() == 1:
-        return None
-    mesh = Mesh(np.array(jax.devices()), ("batch",))
-    return NamedSharding(mesh, PartitionSpec("batch")), NamedSharding(mesh, PartitionSpec())
 
 
 def check_pool(pool: str | None) -> None:
@@ -116,9 +108,9 @@ def extract(
     if num == 0:
         raise JaxdlError("no images to extract features from")
     size = batch_size_for(batch_size, num, jax.device_count())
-    batch_split, replicated = shardings() or (None, None)
-    variables = jax.device_put(variables, replicated)
-    running = ((rows.start, forward(variables, jax.device_put(batch, batch_split), model, wanted, pool))
+    mesh = parallel.data_mesh()
+    variables = parallel.put_replicated(variables, mesh)
+    running = ((rows.start, forward(variables, parallel.put_batch(batch, mesh), model, wanted, pool))
                for rows, batch in padded_batches(images, size))
     desc = f"features {','.join(wanted) if layers is not None else layer or 'logits'}"
     features: dict = {}

@@ -15,6 +15,8 @@ from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 
 from jaxdl.errors import JaxdlError
 
+AXIS = "data"  # the one mesh axis: batches are split along it
+
 LAUNCH_HELP = {"distributed": "one process of a multi-host run: call jax.distributed.initialize() first (Slurm, TPU slice "
                               "or JAX_COORDINATOR_ADDRESS...)"}
 
@@ -35,7 +37,7 @@ def launch(config: Launch) -> None:
 def data_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
     """A 1-D mesh named "data" over `devices` (default: all devices of all processes); Auto axes: XLA places collectives."""
     devices = devices or jax.devices()
-    return jax.make_mesh((len(devices),), ("data",), axis_types=(AxisType.Auto,), devices=devices)
+    return jax.make_mesh((len(devices),), (AXIS,), axis_types=(AxisType.Auto,), devices=devices)
 
 
 def replicated(mesh: Mesh) -> NamedSharding:
@@ -45,7 +47,7 @@ def replicated(mesh: Mesh) -> NamedSharding:
 
 def split(mesh: Mesh) -> NamedSharding:
     """The leading (batch) axis split over the "data" axis."""
-    return NamedSharding(mesh, PartitionSpec("data"))
+    return NamedSharding(mesh, PartitionSpec(AXIS))
 
 
 def put_batch(batch: Any, mesh: Mesh) -> Any:

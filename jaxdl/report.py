@@ -1,9 +1,19 @@
-"""Results as tables people read (Markdown) and programs read (CSV)."""
+"""Results as tables people read (Markdown) and programs read (CSV), and what a practical's run returns (Result)."""
 
 import csv
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+
+
+@dataclass
+class Result:
+    """What a practical's `run(config, out)` shows: tables (caption, rows), figures (caption, path inside `out`), notes."""
+
+    tables: list[tuple[str, list[dict]]] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _cell(value: object) -> str:

@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxdl import models
+from jaxdl.keys import prng_key
 
 
 def parameter_counts(tree: Mapping) -> tuple[int, int]:
@@ -29,7 +30,7 @@ def layer_table(arch: str, size: int = 224, **options) -> list[dict]:
     """One row per named layer of `arch` on a size x size RGB input (shape without the batch axis), then a total row."""
     model = models.create(arch, **options)
     x = jax.ShapeDtypeStruct((1, size, size, 3), jnp.float32)
-    variables = jax.eval_shape(model.init, jax.random.key(0), x)
+    variables = jax.eval_shape(model.init, prng_key(0), x)
     params = variables["params"]
     rows = []
     for name in model.layer_names():

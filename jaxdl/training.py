@@ -48,6 +48,16 @@ class Settings:
     desc: str = "training"
 
 
+def epoch_rng(seed: int, epoch: int) -> np.random.Generator:
+    """The host generator of one epoch of a seeded run: a resumed run (or a reference script) draws the same batches."""
+    return np.random.default_rng([seed, epoch])
+
+
+def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The order of `n` training rows in one epoch of a seeded run (0-based epoch)."""
+    return epoch_rng(seed, epoch).permutation(n)
+
+
 def compile_step(train_step: TrainStep, mesh: Mesh, key_offset: int = 0) -> Callable:
     """`step(state, tally, batch, key) -> (state, tally)`: train_step jitted over `mesh` with the state donated.
 

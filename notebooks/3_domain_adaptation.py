@@ -29,9 +29,12 @@ import optax
 from IPython.display import Image, Markdown, display
 from nbsetup import quick_mode, run_dir, shared_dir
 
-from jaxdl.dann.experiment import compare, prepare
+from jaxdl.dann.config import DannConfig, domains, fit_options
+from jaxdl.dann.experiment import compare
+from jaxdl.dann.run import run
 from jaxdl.dann.schedules import lam_schedule, lr_schedule
 from jaxdl.figures import plot_curves
+from jaxdl.keys import prng_key
 from jaxdl.models.dann import DANN
 from jaxdl.models.grl import gradient_reversal
 from jaxdl.report import markdown_table, write_table
@@ -39,14 +42,15 @@ from jaxdl.report import markdown_table, write_table
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("dann")
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
 if QUICK:
-    SOURCE, TARGET, EVAL_FRACTION = "digits[0:500]", "digits-m[1000:1500]", 0.2
-    FIT = {"epochs": 2, "batch_size": 32}
+    CONFIG = DannConfig(source="digits[0:500]", target="digits-m[1000:1500]", eval_fraction=0.2, source_eval_fraction=None,
+                        epochs=2)
 else:
-    SOURCE, TARGET, EVAL_FRACTION = f"idx:{SHARED}/data/mnist[0:5000]", f"mnist-m:{SHARED}/data/mnist_m[5000:9001]", 0.25
-    FIT = {"epochs": 20, "batch_size": 64}
-source, target = prepare(SOURCE, TARGET, EVAL_FRACTION)
-print(f"source {SOURCE}: {len(source[0][0])} train / {len(source[1][0])} test; target {TARGET}: {len(target[0][0])} train "
-      f"(labels unused) / {len(target[1][0])} test; images {source[0][0].shape[1:]}")
+    CONFIG = DannConfig(source=f"idx:{SHARED}/data/mnist[0:5000]", target=f"mnist-m:{SHARED}/data/mnist_m[5000:9001]",
+                        eval_fraction=0.25, source_eval_fraction=None, epochs=20, batch_size=64)
+source, target = domains(CONFIG)
+FIT = fit_options(CONFIG)
+print(f"source {CONFIG.source}: {len(source[0][0])} train / {len(source[1][0])} test; target {CONFIG.target}: "
+      f"{len(target[0][0])} train (labels unused) / {len(target[1][0])} test; images {source[0][0].shape[1:]}")
 
 # %% [markdown]
 # ## The gradient reversal layer: what it does
@@ -68,7 +72,7 @@ print("backward: ", jax.grad(lambda x: jnp.sum(w * gradient_reversal(x, 0.7)))(x
 
 # %%
 model = DANN()
-params = jax.jit(model.init)(jax.random.key(0), source[0][0][:1])["params"]
+params = jax.jit(model.init)(prng_key(0), source[0][0][:1])["params"]
 batch = jnp.concatenate([source[0][0][:16], target[0][0][:16]])
 domain = jnp.concatenate([jnp.zeros(16), jnp.ones(16)])  # 0 source, 1 target
 
@@ -94,15 +98,16 @@ display(Markdown(markdown_table([{"layer": name, "part": "features" if name.star
 #
 # ## DANN against its baselines
 #
-# `compare` trains each method with `jaxdl.dann.train.fit` (one pure jitted optax step, the paper's SGD
-# schedule) and measures source and target test accuracy; target labels are used only to evaluate
-# (and by the target-only upper bound).
+# `run(CONFIG, folder)`, the function `jaxdl dann` and `jaxdl run` call, trains each method of the config
+# (source-only, DANN, target-only) with `jaxdl.dann.train.fit` (one pure jitted optax step, the paper's SGD
+# schedule) and measures source and target test accuracy; target labels are used only to evaluate (and
+# by the target-only upper bound).
 
 # %%
-METHODS = ("source-only", "dann", "target-only")
-rows = compare(source, target, METHODS, seeds=[0], **FIT)
-write_table(rows, OUT / "methods")
+result = run(CONFIG, OUT / "methods", progress=False)
+rows = result.tables[0][1]
 display(Markdown(markdown_table(rows)))
+display(Image(str(OUT / "methods" / "embedding.png")))
 
 # %% [markdown]
 # **Answer (why the source accuracy may degrade a bit).** The features must also serve the domain
@@ -123,7 +128,7 @@ schedule = [{"p": float(p), "lam_p": float(lam_schedule(p)), "mu_p / mu_0": floa
 display(Markdown(markdown_table(schedule[::10])))
 display(Image(plot_curves(schedule, "p", ["lam_p", "mu_p / mu_0"], OUT / "schedules.png", "the paper's schedules")))
 LAMS = (0.0, 3.0) if QUICK else (0.0, 0.1, 0.3, 3.0)  # lam_max = 1 (the paper's) is the DANN row above
-lam_rows = [{"lam_max": lam, **row} for lam in LAMS for row in compare(source, target, ["dann"], seeds=[0], lam_max=lam, **FIT)]
+lam_rows = [{"lam_max": lam, **row} for lam in LAMS for row in compare(source, target, ["dann"], seeds=[0], **{**FIT, "lam_max": lam})]
 lam_rows = sorted(lam_rows + [{"lam_max": 1.0, **row} for row in rows if row["method"] == "dann"], key=lambda row: row["lam_max"])
 write_table(lam_rows, OUT / "lambda")
 display(Markdown(markdown_table(lam_rows)))
@@ -143,7 +148,7 @@ display(Markdown(markdown_table(lam_rows)))
 
 # %%
 pseudo = compare(source, target, ["pseudo-label"], seeds=[0], **FIT)
-write_table(rows + pseudo, OUT / "methods")
+write_table(rows + pseudo, OUT / "methods_and_pseudo_label")
 display(Markdown(markdown_table(rows + pseudo)))
 
 # %% [markdown]

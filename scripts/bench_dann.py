@@ -21,6 +21,7 @@ from torch_dann import TorchDANN, sgd, train_step  # noqa: E402
 
 from jaxdl.bench import interleaved_rates  # noqa: E402
 from jaxdl.dann.step import init_state, make_train_step, optimizer  # noqa: E402
+from jaxdl.keys import prng_key  # noqa: E402
 from jaxdl.models.dann import DANN  # noqa: E402
 from jaxdl.report import markdown_table, write_table  # noqa: E402
 
@@ -39,10 +40,10 @@ def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
 def jax_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
     """One jaxdl DANN train_step on the same batch, as a closure that waits for the result."""
     model, tx = DANN(), optimizer(0.01, 1000)
-    train_step = jax.jit(make_train_step(model, tx, "dann", 1000), donate_argnums=0)
-    n, key = len(x) // 2, jax.random.key(1)
+    train_step = jax.jit(make_train_step(model, "dann", 1000), donate_argnums=0)
+    n, key = len(x) // 2, prng_key(1)
     src, tgt = (jnp.asarray(x[:n]), jnp.asarray(y[:n])), (jnp.asarray(x[n:]), jnp.asarray(y[n:]))
-    state = [init_state(model, tx, jax.random.key(0))]
+    state = [init_state(model, tx, prng_key(0))]
 
     def step():
         state[0], _ = train_step(state[0], (src, tgt), key)

@@ -38,7 +38,7 @@ def jax_step(size: int) -> Callable[[], None]:
     """jaxdl: the train step jitted as jaxdl.training does (state donated) on a fixed real batch, a new key each call."""
     channels, width = SETTINGS[size]
     g, d, tx = Generator(size, ngf=width, channels=channels), Discriminator(size, ndf=width), dcgan_adam()
-    state, train_step = [init_state(g, d, prng_key(0), tx, tx)], jax.jit(make_train_step(g, d, tx, tx), donate_argnums=0)
+    state, train_step = [init_state(g, d, prng_key(0), tx, tx)], jax.jit(make_train_step(g, d), donate_argnums=0)
     real = np.random.default_rng(0).uniform(-1, 1, (BATCH, size, size, channels)).astype(np.float32)
     key, count = prng_key(1), [0]
 

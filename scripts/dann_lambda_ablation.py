@@ -2,14 +2,14 @@
 
 import argparse
 
+from jaxdl.dann.config import add_options, domains, fit_options
 from jaxdl.dann.experiment import compare, summarise
-from jaxdl.dann.options import add_options, domains, fit_options
 from jaxdl.report import markdown_table, write_table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    add_options(parser)
+    add_options(parser, skip=("methods", "seed"))
     parser.add_argument("--lams", type=float, nargs="+", default=[0.0, 0.1, 0.3, 1.0, 3.0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--out", default="runs/dann_lambda_ablation", help="table path without extension")

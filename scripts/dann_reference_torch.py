@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import torch
@@ -19,9 +18,11 @@ from tqdm.auto import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from torch_dann import TorchDANN, load_flax, sgd, train_step  # noqa: E402
 
+from jaxdl.dann.config import add_options, domains, fit_options  # noqa: E402
 from jaxdl.dann.experiment import Arrays, compare, summarise  # noqa: E402
-from jaxdl.dann.options import add_options, add_table_options, domains, fit_options, seeds  # noqa: E402
+from jaxdl.dann.options import add_table_options, seeds  # noqa: E402
 from jaxdl.dann.train import epoch_batches  # noqa: E402
+from jaxdl.keys import prng_key  # noqa: E402
 from jaxdl.models.dann import DANN  # noqa: E402
 from jaxdl.report import markdown_table, write_table  # noqa: E402
 
@@ -39,7 +40,7 @@ def torch_classifier(method: str, source: Arrays, target: Arrays, seed: int, *, 
     torch.manual_seed(seed)
     model = TorchDANN()
     if init == "flax":
-        load_flax(model, DANN(init_scheme="flax").init(jax.random.key(seed), jnp.zeros((1, 32, 32, 3)))["params"])
+        load_flax(model, DANN(init_scheme="flax").init(prng_key(seed), jnp.zeros((1, 32, 32, 3)))["params"])
     opt = sgd(model, mu0)
     (xs, ys), (xt, yt) = (nchw(source[0]), torch.from_numpy(source[1])), (nchw(target[0]), torch.from_numpy(target[1]))
     steps = max(len(xs) // batch_size, 1)
@@ -58,7 +59,7 @@ def torch_classifier(method: str, source: Arrays, target: Arrays, seed: int, *, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_options(parser)
+    add_options(parser, skip=("methods", "seed"))
     add_table_options(parser, METHODS, list(METHODS), "runs/dann_reference_torch")
     args = parser.parse_args()
     source, target = domains(args)

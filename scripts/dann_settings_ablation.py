@@ -9,8 +9,9 @@ import argparse
 
 from dann_reference_torch import METHODS, torch_classifier
 
+from jaxdl.dann.config import add_options, domains, fit_options
 from jaxdl.dann.experiment import compare, jaxdl_classifier, summarise
-from jaxdl.dann.options import add_options, add_table_options, domains, fit_options, seeds
+from jaxdl.dann.options import add_table_options, seeds
 from jaxdl.report import markdown_table, write_table
 
 CHANGES = {"course": {}, "init=flax": {"init": "flax"}, "input-scale=unit": {"input_scale": "unit"},
@@ -19,7 +20,7 @@ CHANGES = {"course": {}, "init=flax": {"init": "flax"}, "input-scale=unit": {"in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_options(parser)
+    add_options(parser, skip=("methods", "seed"))
     parser.add_argument("--changes", nargs="+", default=list(CHANGES), choices=CHANGES, help="rows to run")
     add_table_options(parser, METHODS, ["source-only", "dann"], "runs/dann_settings_ablation")
     parser.add_argument("--framework", default="jaxdl", choices=("jaxdl", "torch"))

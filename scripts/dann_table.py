@@ -2,15 +2,16 @@
 
 import argparse
 
+from jaxdl.dann.config import add_options, domains, fit_options
 from jaxdl.dann.experiment import compare, summarise
-from jaxdl.dann.options import add_options, add_table_options, domains, fit_options, seeds
+from jaxdl.dann.options import add_table_options, seeds
 from jaxdl.dann.step import METHODS
 from jaxdl.report import markdown_table, write_table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    add_options(parser)
+    add_options(parser, skip=("methods", "seed"))
     add_table_options(parser, METHODS, list(METHODS), "runs/dann_table")
     args = parser.parse_args()
     source, target = domains(args)

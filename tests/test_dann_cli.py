@@ -1,6 +1,18 @@
-"""`jaxdl dann`: a tiny end-to-end run writes the table and figures and resumes; bad input is one line, exit 2."""
+"""`jaxdl dann`: a tiny end-to-end run writes the table and figures and resumes; bad input is one line, exit 2; the
+CLI and `jaxdl run` train the same thing."""
 
-from jaxdl.cli import main
+import json
+from dataclasses import asdict
+
+import jax
+import numpy as np
+
+from jaxdl.cli import build_parser, main
+from jaxdl.dann.config import DannConfig, domains, fit_options
+from jaxdl.dann.train import fit
+from jaxdl.options import from_args
+from jaxdl.run.runner import settings_key
+from jaxdl.run.settings import load_settings
 
 
 def test_dann_command_outputs_and_resume(tmp_path, capsys):
@@ -24,3 +36,21 @@ def test_dann_command_bad_input(tmp_path, capsys):
     assert "leaves no training or no evaluation images of 1 in digits[0:1]" in capsys.readouterr().err
     assert main(["dann", "--source", "digits[0:1000]", "--target", "digits-m[900:1797]", "--out", str(tmp_path)]) == 2
     assert "index-aligned and their ranges overlap" in capsys.readouterr().err
+
+
+def test_cli_and_run_all_train_the_same_dann(tmp_path):
+    """`jaxdl dann` and `jaxdl run dann` with the same settings: one config hash, the same parameters after one epoch."""
+    given = {"source": "digits[0:128]", "target": "digits-m[900:1028]", "methods": ["dann"], "epochs": 1}
+    argv = ["dann", "--source", given["source"], "--target", given["target"], "--method", "dann", "--epochs", "1"]
+    assignments = tuple(f"dann.{key}={json.dumps(value)}" for key, value in given.items())
+    from_cli = from_args(DannConfig, build_parser().parse_args(argv))
+    from_run = load_settings(False, None, assignments)["dann"]
+    assert from_cli == from_run and settings_key(asdict(from_cli)) == settings_key(asdict(from_run))
+    assert main([*argv, "--out", str(tmp_path / "cli")]) == 0
+    assert main(["run", "dann", *(a for s in assignments for a in ("--set", s)), "--out", str(tmp_path / "all")]) == 0
+    source, target = domains(from_cli)
+    restored = [fit("dann", source[0], target[0], ckpt_dir=folder / "runs" / "dann", progress=False, **fit_options(from_cli))[0]
+                for folder in (tmp_path / "cli", tmp_path / "all" / "dann")]  # resumed after the last epoch: nothing trained
+    assert int(restored[0].step) == int(restored[1].step) == 3  # 115 source training digits, batches of 32
+    for ours, theirs in zip(jax.tree.leaves(restored[0].params), jax.tree.leaves(restored[1].params)):
+        np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs))

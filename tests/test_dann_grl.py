@@ -63,7 +63,7 @@ def test_train_step_is_pure_and_lam_follows_step():
     state = init_state(model, tx, jax.random.key(0))
     x = jax.random.uniform(jax.random.key(1), (8, 32, 32, 3))
     y = jnp.arange(8) % 10
-    step = jax.jit(make_train_step(model, tx, "dann", 10))
+    step = jax.jit(make_train_step(model, "dann", 10))
     a, ma = step(state, ((x, y), (x[::-1], y)), jax.random.key(2))
     b, mb = step(state, ((x, y), (x[::-1], y)), jax.random.key(2))
     for u, v in zip(jax.tree.leaves(a), jax.tree.leaves(b)):
@@ -74,7 +74,7 @@ def test_train_step_is_pure_and_lam_follows_step():
     assert float(m2["lam"]) == pytest.approx(float(lam_schedule(0.1)), rel=1e-6)
     assert 0.0 <= float(ma["domain_acc"]) <= 1.0 and float(ma["label_loss"]) > 1.0
     with pytest.raises(ValueError, match="method must be one of"):
-        make_train_step(model, tx, "coral", 10)
+        make_train_step(model, "coral", 10)
 
 
 def test_predict_pads_the_last_batch_and_compiles_once():

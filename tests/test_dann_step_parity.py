@@ -12,9 +12,10 @@ import torch
 from torch_dann import TorchDANN, lam_at, sgd, to_flax, train_step
 
 from jaxdl.dann.domains import as_domain
-from jaxdl.dann.step import State, make_train_step, optimizer
+from jaxdl.dann.step import make_train_step, optimizer
 from jaxdl.errors import DataError
 from jaxdl.models.dann import DANN
+from jaxdl.train_state import TrainState
 
 TOTAL, MU0, N = 4, 0.05, 16  # a large mu0 makes the steps move the weights visibly
 
@@ -25,8 +26,8 @@ def test_train_step_equals_pytorch_step(method):
     reference = TorchDANN()
     params = jax.tree.map(jnp.asarray, to_flax(reference))
     model, tx = DANN(), optimizer(MU0, TOTAL)
-    state = State(params=params, opt_state=tx.init(params), step=jnp.zeros((), jnp.int32))
-    step, opt = jax.jit(make_train_step(model, tx, method, TOTAL)), sgd(reference, MU0)
+    state = TrainState.start(model.apply, {"params": params}, tx)
+    step, opt = jax.jit(make_train_step(model, method, TOTAL)), sgd(reference, MU0)
     rng = np.random.default_rng(1)
     for k in range(2):
         x = rng.uniform(-1, 1, (2 * N, 32, 32, 3)).astype(np.float32)

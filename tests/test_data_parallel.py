@@ -40,7 +40,7 @@ images = load("digits", 32).train[:64]
 g, d, tx = Generator(nz=16, ngf=8), Discriminator(ndf=8), dcgan_adam()
 batches = lambda epoch: (images[i:i + 16] for i in range(0, 64, 16))
 settings = training.Settings(1, 4, prng_key(0), key_offset=2, log_every=1, progress=False)
-gan = [training.fit(init_state(g, d, prng_key(0), tx, tx), make_train_step(g, d, tx, tx), lambda e: ((x, None) for x in batches(e)),
+gan = [training.fit(init_state(g, d, prng_key(0), tx, tx), make_train_step(g, d), lambda e: ((x, None) for x in batches(e)),
                     settings, mesh=m) for m in (one, four)]
 try:
     fit_dann("dann", source, target, epochs=1, batch_size=6, progress=False, mesh=four)

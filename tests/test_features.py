@@ -125,12 +125,14 @@ def test_batch_size_is_a_multiple_of_the_devices(requested, num_images, devices,
 MULTI_DEVICE = """
 import json, sys
 import jax, numpy as np
-from jaxdl.features import extract, forward, shardings
+from jaxdl import parallel
+from jaxdl.features import extract, forward
 from tiny_cnn import tiny_setup
 model, variables, images = tiny_setup(num_images=10)
 features = extract(model, variables, images, "conv1", batch_size=6, progress=False)
 compilations = forward._cache_size()
-out = forward(jax.device_put(variables, shardings()[1]), jax.device_put(images[:8], shardings()[0]), model, "conv1", None)
+mesh = parallel.data_mesh()
+out = forward(parallel.put_replicated(variables, mesh), parallel.put_batch(images[:8], mesh), model, "conv1", None)
 np.save(sys.argv[1], features)
 print(json.dumps({"devices": jax.device_count(), "sharded_over": len(out.sharding.device_set),
                   "shard_rows": sorted(s.data.shape[0] for s in out.addressable_shards),

@@ -15,9 +15,10 @@ import pytest
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
+from jaxdl.evaluate import evaluate
 from jaxdl.keys import prng_key
+from jaxdl.train_state import TrainState
 from jaxdl.transfer import finetune as ft
-from jaxdl.transfer.finetune_run import accuracy
 
 
 def trained_layers(arch: str, choice: str, num_classes: int = 15) -> tuple[set[str], set[str], int]:
@@ -70,7 +71,7 @@ def test_stage_choices_and_a_bad_one() -> None:
 
 
 @pytest.fixture(scope="module")
-def resnet_run() -> tuple[dict, ft.State, list[float]]:
+def resnet_run() -> tuple[dict, TrainState, list[float]]:
     """ResNet-18 (random weights, 32x32 images) with a new 5-way fc, layer4 + fc trained for 4 steps on one batch
     (whole-image crops, flips only): (the starting variables, the final state, the loss of each step)."""
     rng = np.random.default_rng(0)
@@ -82,21 +83,21 @@ def resnet_run() -> tuple[dict, ft.State, list[float]]:
     assert jax.tree.map(lambda a, b: bool((a == b).all()), {**variables["params"], "fc": None}, {**pretrained["params"], "fc": None})
     last_frozen = ft.frozen_until(model, "resnet18", "layer4")
     tx = ft.optimizer(optax.adam(1e-3), ft.trainable_labels(model, variables["params"], last_frozen))
-    step = jax.jit(ft.make_train_step(model, tx, last_frozen, 32, scale=(1.0, 1.0)))
-    state, losses = ft.initial_state(variables, tx), []
+    step = jax.jit(ft.make_train_step(model, last_frozen, 32, scale=(1.0, 1.0)))
+    state, losses = TrainState.start(model.apply, variables, tx), []
     for i in range(4):
         state, metrics = step(state, (images, labels), jax.random.key(i))
         losses.append(float(metrics["loss"]))
     return variables, state, losses
 
 
-def test_a_few_steps_lower_the_loss(resnet_run: tuple[dict, ft.State, list[float]]) -> None:
+def test_a_few_steps_lower_the_loss(resnet_run: tuple[dict, TrainState, list[float]]) -> None:
     _, state, losses = resnet_run
     assert int(state.step) == 4 and losses[-1] < 0.7 * losses[0], losses
 
 
 @pytest.mark.parametrize("collection", ["params", "batch_stats"])
-def test_only_layer4_and_the_classifier_change(resnet_run: tuple[dict, ft.State, list[float]], collection: str) -> None:
+def test_only_layer4_and_the_classifier_change(resnet_run: tuple[dict, TrainState, list[float]], collection: str) -> None:
     """Frozen parameters and frozen BatchNorm statistics stay bit-identical; layer4's statistics are updated."""
     variables, state, _ = resnet_run
     for name, old in variables[collection].items():
@@ -112,7 +113,7 @@ def test_padded_evaluation_counts_only_real_rows() -> None:
     model = models.create("squeezenet1_1", num_classes=3)
     variables = random_init(model, images[:1])
     logits = jax.jit(model.apply)(variables, images)
-    loss, acc = accuracy(model, variables, images, labels, batch_size=6)
+    loss, acc = evaluate(model.apply, variables, images, labels, batch_size=6)
     assert loss == pytest.approx(float(optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()), rel=1e-5)
     assert acc == float((np.asarray(logits).argmax(-1) == labels).mean())
 

@@ -34,7 +34,7 @@ def test_the_grid_has_one_z_per_column_shared_by_all_classes():
 def spread_ratio_after_training(g: Generator, d: Discriminator) -> float:
     """Within-class spread of the fixed grid after ITERATIONS on the embedded digits, over the real digits' spread."""
     data, tx, key = load("digits", 32), dcgan_adam(), prng_key(0)
-    state, step = init_state(g, d, key, tx, tx), jax.jit(make_train_step(g, d, tx, tx), donate_argnums=0)
+    state, step = init_state(g, d, key, tx, tx), jax.jit(make_train_step(g, d), donate_argnums=0)
     for i in range(ITERATIONS):
         batch = np.random.default_rng(i).choice(len(data.train), BATCH, replace=False)
         state, _ = step(state, (data.train[batch], data.train_labels[batch]), jax.random.fold_in(key, i + 2))

@@ -124,7 +124,7 @@ def test_train_step_matches_torch(loss="nonsaturating", classes=10):
     labels = np.arange(16) % classes if classes else None
     key = prng_key(3)
     z, fake_labels = sample_inputs(g, key, 16)
-    new_state, metrics = jax.jit(make_train_step(g, d, tx, tx, loss))(state, (real, labels), key)
+    new_state, metrics = jax.jit(make_train_step(g, d, loss))(state, (real, labels), key)
     as_torch = lambda a: None if a is None else torch.from_numpy(np.array(a))  # noqa: E731
     tg.train(), td.train()
     expected = torch_iteration(tg, td, to_torch(real), as_torch(z), as_torch(labels), as_torch(fake_labels),

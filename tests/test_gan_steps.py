@@ -38,7 +38,7 @@ def test_a_few_steps_lower_the_discriminator_loss():
     """Twelve iterations on 128 real digits (nz 16, widths 8, batch 32): D's BCE falls from ~1.2."""
     images = tiny_data().train
     g, d, tx = Generator(nz=16, ngf=8), Discriminator(ndf=8), dcgan_adam()
-    state, step = init_state(g, d, prng_key(0), tx, tx), jax.jit(make_train_step(g, d, tx, tx), donate_argnums=0)
+    state, step = init_state(g, d, prng_key(0), tx, tx), jax.jit(make_train_step(g, d), donate_argnums=0)
     losses = []
     for i in range(12):
         state, metrics = step(state, (images[(i % 4) * 32:(i % 4 + 1) * 32], None), jax.random.fold_in(prng_key(1), i))

@@ -61,7 +61,7 @@ def test_bad_data_source_is_one_line(argv, capsys, tmp_path):
 
 @dataclass(frozen=True)
 class Config:
-    """A stand-in for GanConfig / DannOptions."""
+    """A stand-in for GanConfig / DannConfig."""
 
     data: str = "digits"
     root: str | None = None

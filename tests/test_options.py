@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from jaxdl.cli import build_parser, parsers
-from jaxdl.commands.dann import DannRun
-from jaxdl.commands.demo import DemoOptions
+from jaxdl.commands.dann import DannOutput
 from jaxdl.commands.finetune import FinetuneRuns
 from jaxdl.commands.info import InfoOptions
 from jaxdl.commands.run import RunOptions
@@ -21,7 +20,7 @@ from jaxdl.commands.visualize.gradcam import GradcamOptions
 from jaxdl.commands.visualize.predict import PredictOptions
 from jaxdl.commands.visualize.saliency import SaliencyOptions
 from jaxdl.commands.weights import ConvertOptions, FetchOptions, ListOptions
-from jaxdl.dann.options import DannOptions
+from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
 from jaxdl.gan.train import GanConfig
 from jaxdl.options import add_fields, cli, from_args
@@ -76,11 +75,11 @@ def test_field_errors_and_help():
 VISUALIZE = {"predict": PredictOptions, "activations": ActivationOptions, "saliency": SaliencyOptions,
              "gradcam": GradcamOptions, "adversarial": AdversarialOptions, "classviz": ClassvizOptions}
 CONFIGS = {
-    "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions], "jaxdl demo": [DemoOptions],
+    "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions],
     "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],
     "jaxdl transfer": [TransferConfig, (BowOptions, {"sigma"})],
     "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), Launch],
-    "jaxdl gan": [GanConfig, Launch], "jaxdl dann": [DannOptions, DannRun, Launch],
+    "jaxdl gan": [GanConfig, Launch], "jaxdl dann": [DannConfig, DannOutput, Launch],
 } | {f"jaxdl visualize {name}": [config] for name, config in VISUALIZE.items()}
 
 
@@ -109,8 +108,9 @@ def test_run_settings_overrides_and_their_errors(tmp_path):
     settings = load_settings(False, None, ("transfer.per_class=[20, 10]", "dann.source_eval_fraction=1", "gan.root=x"))
     assert settings["transfer"].per_class == (20, 10) and settings["dann"].source_eval_fraction == 1
     assert settings["visualize"] == FULL["visualize"] and load_settings(True)["dann"].epochs == QUICK["dann"].epochs == 15
-    errors = {"dann.epoch=3": "unknown setting dann.epoch; dann has batch_size, epochs, methods, photos, seed, source, "
-                              "source_eval_fraction, target",
+    errors = {"dann.epoch=3": "unknown setting dann.epoch; dann has batch_size, epochs, eval_fraction, eval_split, init, "
+                              "input_scale, lam_max, lr, methods, photos, resize, seed, source, source_eval_fraction, split, "
+                              "target",
               "gans.epochs=3": "unknown part 'gans'; parts are transfer, visualize, dann, gan",
               "dann.epochs=true": "dann.epochs must be int, got True",
               'dann.epochs="x"': "dann.epochs must be int, got 'x'",
@@ -127,8 +127,9 @@ def test_run_settings_overrides_and_their_errors(tmp_path):
 
 
 def test_done_marker_hashes_did_not_change():
-    """The hashes of the nested-dict settings before they became dataclasses: a finished part stays finished."""
+    """The hashes of the nested-dict settings before they became dataclasses: a finished part stays finished. DANN's
+    changed once, when its part took the practical's own DannConfig (more settings: lr, lam_max, init, ...)."""
     full = {name: settings_key(asdict(part)) for name, part in FULL.items()}
-    assert full == {"transfer": "596988e23fb90420", "visualize": "7a9c09652b950879", "dann": "8ea0368ed2ff0414",
+    assert full == {"transfer": "596988e23fb90420", "visualize": "7a9c09652b950879", "dann": "a43dd0c42318baab",
                     "gan": "ea519fc6d59e9267"}
     assert settings_key(asdict(QUICK["transfer"])) == "82b3e731b936cba8"

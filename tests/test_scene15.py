@@ -2,6 +2,7 @@
 
 import io
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,19 @@ def test_unreadable_images_are_left_out_with_a_warning_and_counted(presplit, tmp
     assert {s: len(src) for s, src in prepared.sources.items()} == {"train": 6, "test": 4}  # every readable one kept
     again = image_folder.load(presplit, directory=tmp_path / "tfds")  # read back prepared: still counted
     assert sorted(again.skipped) == sorted(prepared.skipped)
+
+
+def test_the_summary_line_names_unreadable_images_even_when_warnings_are_ignored(presplit, tmp_path):
+    for name in ("bad0.jpg", "bad1.jpg", "bad2.jpg", "bad3.jpg"):
+        (presplit / "train" / "coast" / name).write_bytes(b"not a jpeg")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # as PYTHONWARNINGS=ignore or a notebook would
+        prepared = image_folder.load(presplit, directory=tmp_path / "tfds")
+    listing = tmp_path / "run" / "unreadable.txt"
+    line = image_folder.summary(prepared, "scenes", {"train": 6, "test": 6}, listing)
+    assert line == (f"scenes: {len(prepared.classes)} classes, 6 train / 6 test images; 4 unreadable image(s) left out: "
+                    f"bad0.jpg, bad1.jpg, bad2.jpg and 1 more (all listed in {listing})")
+    assert [Path(p).name for p in listing.read_text().splitlines()] == ["bad0.jpg", "bad1.jpg", "bad2.jpg", "bad3.jpg"]
 
 
 def test_too_few_images_or_classes_fail_before_any_work(presplit, tmp_path):

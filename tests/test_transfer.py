@@ -156,7 +156,10 @@ def test_transfer_command_writes_table_and_reuses_cached_features(tmp_path, monk
     stamps = [p.stat().st_mtime_ns for p in folder.iterdir()]
     assert main(argv) == 0  # second run: features read back, not extracted
     assert [p.stat().st_mtime_ns for p in folder.iterdir()] == stamps
-    assert "2 classes, 8 train / 4 test images, 1 unreadable image(s) left out" in capsys.readouterr().out
+    listing = tmp_path / "out" / "unreadable.txt"  # the summary line names what was left out, and where all are listed
+    assert f"2 classes, 8 train / 4 test images; 1 unreadable image(s) left out: broken.jpg (all listed in {listing})" \
+        in capsys.readouterr().out
+    assert listing.read_text() == f"{tmp_path / 'scenes' / 'train' / 'coast' / 'broken.jpg'}\n"
 
 
 def test_transfer_command_rejects_unknown_layer(tmp_path, monkeypatch, capsys):

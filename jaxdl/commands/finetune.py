@@ -18,12 +18,13 @@ from pathlib import Path
 from jaxdl import models
 from jaxdl.commands.transfer import HELP as TRANSFER_HELP
 from jaxdl.data import scene15
+from jaxdl.evaluate import evaluate
 from jaxdl.options import add_fields, cli, from_args
 from jaxdl.parallel import LAUNCH_HELP, Launch, launch
 from jaxdl.pretrained import variables_for
 from jaxdl.report import markdown_table, write_table
 from jaxdl.transfer import finetune as ft
-from jaxdl.transfer.finetune_run import FinetuneConfig, accuracy, finetune
+from jaxdl.transfer.finetune_run import FinetuneConfig, finetune
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def run(runs: FinetuneRuns, config: FinetuneConfig) -> list[dict]:
         result = finetune(runs.arch, pretrained, train, train_labels, len(prepared.classes),
                           replace(config, stages=choice, out=runs.out / choice))
         seconds = time.perf_counter() - start
-        _, test_acc = accuracy(result.model, result.variables, test, test_labels, batch_size=64)
+        _, test_acc = evaluate(result.model.apply, result.variables, test, test_labels, batch_size=64)
         rows.append({"arch": runs.arch, "weights": Path(runs.weights).stem, "stages": choice, "trainable": result.trainable,
                      "epochs": f"{result.best_epoch}/{config.epochs}", "train_s": round(seconds), "val_acc": result.val_acc,
                      "test_acc": test_acc})

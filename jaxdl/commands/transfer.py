@@ -21,7 +21,7 @@ import flax.linen as nn
 
 from jaxdl import models
 from jaxdl.commands import transfer_bow
-from jaxdl.data import scene15
+from jaxdl.data import image_folder, scene15
 from jaxdl.features import cached_layers, extract
 from jaxdl.models.named import check_layer
 from jaxdl.options import add_fields, cli, from_args
@@ -134,8 +134,8 @@ def run(config: TransferConfig) -> list[dict]:
     splits, prepared = scene15.load(config.root, size=config.size)
     splits = scene15.limited(splits, config.per_class)
     variables = functools.cache(lambda: variables_for(model, config.arch, config.weights))  # only if something is not cached
-    skipped = f", {len(prepared.skipped)} unreadable image(s) left out" if prepared.skipped else ""
-    print(f"{config.root}: {len(prepared.classes)} classes, {len(splits['train'][1])} train / {len(splits['test'][1])} test images{skipped}")
+    counts = {split: len(splits[split][1]) for split in ("train", "test")}
+    print(image_folder.summary(prepared, config.root, counts, config.out / "unreadable.txt"))
     start = time.perf_counter()
     features = layer_features(model, variables, splits, config.layers, cache_folder(config, prepared.fingerprint), config)
     print(f"features of {', '.join(config.layers)}: {time.perf_counter() - start:.1f}s")

@@ -61,8 +61,8 @@ def bow_rows(root: Path, out: Path, cs: Sequence[float], options: BowOptions, le
     # the deep pipeline's builder and split (scene15.load: 100 train images per class, split seed 0), images undecoded
     prepared = image_folder.load(root, scene15.TRAIN_PER_CLASS, seed=0, channels=1)
     labels = {split: image_folder.labels(source) for split, source in prepared.sources.items()}
-    skipped = f", {len(prepared.skipped)} unreadable image(s) left out" if prepared.skipped else ""
-    print(f"{root}: {len(prepared.classes)} classes, {len(labels['train'])} train / {len(labels['test'])} test images{skipped}")
+    counts = {split: len(labels[split]) for split in ("train", "test")}
+    print(image_folder.summary(prepared, root, counts, out / "unreadable.txt"))
     tag = f"{Path(root).resolve().name}-{prepared.fingerprint[:10]}"  # which file went to which split names the cache
     counts, timings = word_counts(prepared.sources, options, out / "bow_cache", tag, progress)
     extract_s = time.perf_counter() - start

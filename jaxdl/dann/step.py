@@ -1,4 +1,4 @@
-"""One pure training step (jitted by jaxdl.training) for DANN and its baselines, with one optax state over all parameters.
+"""One pure training step (jitted by jaxdl.training) for DANN and its baselines, on one TrainState over all parameters.
 
 Methods: "dann" (label loss on source + domain loss through the GRL), "source-only" (no domain
 branch), "target-only" (labels of the target: the upper bound), "pseudo-label" (self-training on
@@ -11,20 +11,12 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import optax
-from flax import struct
 
 from jaxdl.dann.schedules import lam_schedule, lr_schedule
+from jaxdl.train_state import TrainState
 
 METHODS = ("dann", "source-only", "target-only", "pseudo-label")
 Batch = tuple[jnp.ndarray, jnp.ndarray]
-
-
-class State(struct.PyTreeNode):
-    """Everything a resumed run needs: parameters, optimiser state, step count."""
-
-    params: dict
-    opt_state: optax.OptState
-    step: jnp.ndarray
 
 
 def optimizer(mu0: float, total_steps: int) -> optax.GradientTransformation:
@@ -33,10 +25,9 @@ def optimizer(mu0: float, total_steps: int) -> optax.GradientTransformation:
 
 
 def init_state(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array,
-               shape: tuple[int, ...] = (1, 32, 32, 3)) -> State:
-    """A fresh State with parameters initialised from `key`."""
-    params = model.init(key, jnp.zeros(shape, jnp.float32))["params"]
-    return State(params=params, opt_state=tx.init(params), step=jnp.zeros((), jnp.int32))
+               shape: tuple[int, ...] = (1, 32, 32, 3)) -> TrainState:
+    """A fresh TrainState with parameters initialised from `key`."""
+    return TrainState.start(model.apply, model.init(key, jnp.zeros(shape, jnp.float32)), tx)
 
 
 def _losses(method: str, outputs: tuple, labels: jnp.ndarray, n_source: int, weight: jnp.ndarray,
@@ -61,7 +52,7 @@ def _losses(method: str, outputs: tuple, labels: jnp.ndarray, n_source: int, wei
     return label_loss + domain_loss, {"label_loss": label_loss, "domain_loss": domain_loss, "domain_acc": domain_acc}
 
 
-def make_train_step(model: nn.Module, tx: optax.GradientTransformation, method: str, total_steps: int,
+def make_train_step(model: nn.Module, method: str, total_steps: int,
                     lam_max: float = 1.0, threshold: float = 0.9) -> Callable:
     """train_step(state, (source_batch, target_batch), key) -> (state, metrics), pure; lam follows the paper's schedule.
 
@@ -71,7 +62,7 @@ def make_train_step(model: nn.Module, tx: optax.GradientTransformation, method: 
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
 
-    def train_step(state: State, batch: tuple[Batch, Batch], key: jax.Array) -> tuple[State, dict]:
+    def train_step(state: TrainState, batch: tuple[Batch, Batch], key: jax.Array) -> tuple[TrainState, dict]:
         source_batch, target_batch = batch
         weight = lam_schedule(state.step / total_steps, lam_max)
         images = jnp.concatenate([source_batch[0], target_batch[0]])
@@ -82,8 +73,6 @@ def make_train_step(model: nn.Module, tx: optax.GradientTransformation, method: 
             return _losses(method, outputs, labels, source_batch[0].shape[0], weight, threshold)
 
         (_, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
-        updates, opt_state = tx.update(grads, state.opt_state, state.params)
-        new = state.replace(params=optax.apply_updates(state.params, updates), opt_state=opt_state, step=state.step + 1)
-        return new, {**metrics, "lam": weight}
+        return state.apply_gradients(grads=grads), {**metrics, "lam": weight}
 
     return train_step

@@ -8,9 +8,12 @@ import numpy as np
 from jax.sharding import Mesh
 
 from jaxdl import parallel, training
-from jaxdl.dann.step import State, init_state, make_train_step, optimizer
+from jaxdl.dann.step import init_state, make_train_step, optimizer
+from jaxdl.evaluate import evaluate
 from jaxdl.features import batch_size_for, padded_batches
+from jaxdl.keys import prng_key
 from jaxdl.models.dann import DANN
+from jaxdl.train_state import TrainState
 
 Arrays = tuple[np.ndarray, np.ndarray]
 
@@ -21,14 +24,14 @@ def epoch_batches(seed: int, epoch: int, n_source: int, n_target: int, batch_siz
     A per-epoch stream of `seed`, so a resumed run (and scripts/dann_reference_torch.py) sees the same batches.
     """
     steps = max(n_source // batch_size, 1)
-    rng = np.random.default_rng([seed, epoch])
+    rng = training.epoch_rng(seed, epoch)
     src, tgt = rng.permutation(n_source), rng.integers(n_target, size=steps * batch_size)
     return [(src[i * batch_size:(i + 1) * batch_size], tgt[i * batch_size:(i + 1) * batch_size]) for i in range(steps)]
 
 
 def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_size: int = 64, seed: int = 0,
         mu0: float = 0.01, lam_max: float = 1.0, init: str = "torch", ckpt_dir: str | Path | None = None,
-        progress: bool = True, mesh: Mesh | None = None) -> tuple[State, list[dict]]:
+        progress: bool = True, mesh: Mesh | None = None) -> tuple[TrainState, list[dict]]:
     """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch records).
 
     `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state is
@@ -36,14 +39,14 @@ def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_
     """
     steps_per_epoch = max(len(source[0]) // batch_size, 1)
     model, tx = DANN(init_scheme=init), optimizer(mu0, epochs * steps_per_epoch)
-    train_step = make_train_step(model, tx, method, epochs * steps_per_epoch, lam_max)
+    train_step = make_train_step(model, method, epochs * steps_per_epoch, lam_max)
 
     def batches(epoch: int) -> Iterator[tuple[Arrays, Arrays]]:
         for s, t in epoch_batches(seed, epoch, len(source[0]), len(target[0]), batch_size):
             yield (source[0][s], source[1][s]), (target[0][t], target[1][t])
 
-    settings = training.Settings(epochs, steps_per_epoch, jax.random.key(seed), out=ckpt_dir, progress=progress, desc=method)
-    return training.fit(init_state(model, tx, jax.random.key(seed)), train_step, batches, settings, mesh=mesh)
+    settings = training.Settings(epochs, steps_per_epoch, prng_key(seed), out=ckpt_dir, progress=progress, desc=method)
+    return training.fit(init_state(model, tx, prng_key(seed)), train_step, batches, settings, mesh=mesh)
 
 
 @jax.jit
@@ -63,6 +66,11 @@ def predict(params: dict, images: np.ndarray, batch_size: int = 500, mesh: Mesh 
     return classes, np.concatenate([np.asarray(features)[: rows.stop - rows.start] for rows, (_, features) in outputs])
 
 
+def _logits(variables: dict, x: jax.Array) -> jax.Array:
+    """Class logits of a batch (what `evaluate` scores)."""
+    return DANN().apply(variables, x, 0.0)[0]
+
+
 def accuracy(params: dict, data: Arrays, mesh: Mesh | None = None) -> float:
     """Fraction of `data` (images, labels) classified correctly."""
-    return float((predict(params, data[0], mesh=mesh)[0] == data[1]).mean())
+    return evaluate(_logits, {"params": params}, data[0], data[1], batch_size=500, mesh=mesh)[1]

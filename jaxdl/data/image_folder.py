@@ -175,6 +175,20 @@ def load(
     return Prepared({split: sources[split] for split in SPLITS}, builder.info.features["label"].names, skipped, digest)
 
 
+def summary(prepared: Prepared, root: str | Path, counts: dict[str, int], listing: Path, shown: int = 3) -> str:
+    """The one-line summary of a loaded folder; unreadable images left out are named there (the first `shown`) and all
+    listed in `listing`, because a warning alone disappears when warnings are filtered (PYTHONWARNINGS, notebooks)."""
+    line = f"{root}: {len(prepared.classes)} classes, {' / '.join(f'{n} {split}' for split, n in counts.items())} images"
+    if not prepared.skipped:
+        return line
+    skipped = sorted(prepared.skipped)
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text("".join(f"{path}\n" for path in skipped))
+    names = ", ".join(Path(path).name for path in skipped[:shown])
+    more = f" and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    return f"{line}; {len(skipped)} unreadable image(s) left out: {names}{more} (all listed in {listing})"
+
+
 def labels(source: Sequence[Mapping]) -> np.ndarray:
     """The int64 labels of a data source, in record order."""
     return np.array([source[i]["label"] for i in range(len(source))], dtype=np.int64)

@@ -1,4 +1,4 @@
-"""One pure DCGAN training iteration over two optax states (D step, then G step), jitted by jaxdl.training.
+"""One pure DCGAN training iteration over two TrainStates (D step, then G step), jitted by jaxdl.training.
 
 As in the PyTorch DCGAN recipe, G runs forward once per iteration: `jax.vjp` keeps its
 pullback, D is updated on real and detached fake images, then the gradient of G's loss
@@ -17,26 +17,14 @@ from flax import struct
 
 from jaxdl.gan.losses import GENERATOR_LOSSES, discriminator_loss
 from jaxdl.models.dcgan import Discriminator, Generator
-
-
-class Player(struct.PyTreeNode):
-    """One network's trainable state: parameters, BatchNorm statistics, optimiser state."""
-
-    params: dict
-    batch_stats: dict
-    opt_state: optax.OptState
-
-    def update(self, tx: optax.GradientTransformation, grads: dict, batch_stats: dict) -> "Player":
-        """Apply one optimiser step with `grads` and keep the new BatchNorm statistics."""
-        updates, opt_state = tx.update(grads, self.opt_state, self.params)
-        return Player(optax.apply_updates(self.params, updates), batch_stats, opt_state)
+from jaxdl.train_state import TrainState
 
 
 class GanState(struct.PyTreeNode):
-    """Both players and the iteration count: everything a checkpoint needs to resume bit-identically."""
+    """Both players (one TrainState each) and the iteration count: everything a checkpoint needs to resume bit-identically."""
 
-    g: Player
-    d: Player
+    g: TrainState
+    d: TrainState
     step: jax.Array
 
 
@@ -45,10 +33,9 @@ def dcgan_adam(learning_rate: float = 2e-4, b1: float = 0.5) -> optax.GradientTr
     return optax.adam(learning_rate, b1=b1)
 
 
-def _player(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array, *inputs) -> Player:
+def _player(model: nn.Module, tx: optax.GradientTransformation, key: jax.Array, *inputs) -> TrainState:
     """Initialise one network on example inputs and its optimiser state."""
-    variables = model.init(key, *inputs, train=False)
-    return Player(variables["params"], variables["batch_stats"], tx.init(variables["params"]))
+    return TrainState.start(model.apply, model.init(key, *inputs, train=False), tx)
 
 
 @partial(jax.jit, static_argnums=(0, 1, 3, 4))
@@ -70,7 +57,7 @@ def sample_inputs(g: Generator, key: jax.Array, n: int) -> tuple[jax.Array, jax.
 
 
 @partial(jax.jit, static_argnums=0)
-def generate(g: Generator, player: Player, z: jax.Array, labels: jax.Array | None = None) -> jax.Array:
+def generate(g: Generator, player: TrainState, z: jax.Array, labels: jax.Array | None = None) -> jax.Array:
     """Samples in eval mode (BatchNorm running statistics), images in [-1, 1]."""
     return g.apply({"params": player.params, "batch_stats": player.batch_stats}, z, labels, train=False)
 
@@ -82,8 +69,7 @@ def _train_forward(model: nn.Module, params: dict, batch_stats: dict, *inputs) -
     return out, updated["batch_stats"]
 
 
-def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransformation,
-                    d_tx: optax.GradientTransformation, g_loss: str = "nonsaturating") -> Callable:
+def make_train_step(g: Generator, d: Discriminator, g_loss: str = "nonsaturating") -> Callable:
     """`train_step(state, (images, labels or None), key) -> (state, metrics)`, pure (jaxdl.training jits it once per run)."""
     g_loss_fn = GENERATOR_LOSSES[g_loss]
 
@@ -100,7 +86,7 @@ def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransfor
 
         (d_loss, (d_stats, real_logits, fake_logits)), d_grads = jax.value_and_grad(d_objective, has_aux=True)(
             state.d.params)
-        d_player = state.d.update(d_tx, d_grads, d_stats)
+        d_player = state.d.apply_gradients(grads=d_grads, batch_stats=d_stats)
 
         def g_objective(fake_images: jax.Array) -> tuple[jax.Array, tuple]:
             logits, stats = _train_forward(d, d_player.params, d_player.batch_stats, fake_images, fake_labels)
@@ -108,7 +94,7 @@ def make_train_step(g: Generator, d: Discriminator, g_tx: optax.GradientTransfor
 
         (g_value, (d_stats, fake_logits_after)), fake_grads = jax.value_and_grad(g_objective, has_aux=True)(fake)
         (g_grads,) = g_pullback(fake_grads)
-        new_state = GanState(state.g.update(g_tx, g_grads, g_stats), d_player.replace(batch_stats=d_stats),
+        new_state = GanState(state.g.apply_gradients(grads=g_grads, batch_stats=g_stats), d_player.replace(batch_stats=d_stats),
                              state.step + 1)
         metrics = {
             "d_loss": d_loss, "g_loss": g_value,

@@ -124,7 +124,7 @@ def fit(config: GanConfig, data: GanData | None = None, *, progress: bool = True
     (out / "config.json").write_text(json.dumps(asdict(config), indent=1))
 
     def batches(epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-        order = np.random.default_rng([config.seed, epoch]).permutation(len(data.train))
+        order = training.epoch_order(config.seed, epoch, len(data.train))
         for i in range(per_epoch):
             batch = order[i * config.batch_size:(i + 1) * config.batch_size]
             yield data.train[batch], None if data.train_labels is None or not g.num_classes else data.train_labels[batch]
@@ -140,7 +140,7 @@ def fit(config: GanConfig, data: GanData | None = None, *, progress: bool = True
 
     settings = training.Settings(config.epochs, per_epoch, key, key_offset=2, out=out, log_every=config.log_every,
                                  progress=progress, desc="GAN")
-    state, history = training.fit(init_state(g, d, key, tx, tx), make_train_step(g, d, tx, tx, config.loss), batches,
+    state, history = training.fit(init_state(g, d, key, tx, tx), make_train_step(g, d, config.loss), batches,
                                   settings, evaluate=evaluate, mesh=mesh)
     _write_figures(out, history)
     z, labels = interpolation_inputs(g, jax.random.fold_in(key, 0xC0FFEE))

@@ -31,12 +31,12 @@ class AlexNet(NamedNetwork):
         pool = pool_layer(self.pooling, 3, 2, self.lp_p)
         steps: list[Step] = []
         for i, (width, kernel, stride, padding, pooled) in enumerate(CONVS, 1):
-            conv = partial(Conv, width, (kernel, kernel), strides=stride, padding=padding)
+            conv = partial(Conv, width, (kernel, kernel), strides=stride, padding=padding, **self.typed)
             steps += [module_step(f"conv{i}", conv), (f"relu{i}", self.relu)]
             if pooled:
                 steps.append((f"pool{i}", pool))
         steps.append(("avgpool", partial(adaptive_avg_pool, out_hw=(6, 6))))
-        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train, self.relu)
+        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train, self.relu, self.typed)
 
 
 ARCHS = {"alexnet": AlexNet}

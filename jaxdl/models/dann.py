@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxdl.models.conv import Conv
+from jaxdl.models.dtypes import Dtype, checked
 from jaxdl.models.grl import gradient_reversal
 from jaxdl.models.max_pool import max_pool
 
@@ -31,6 +32,8 @@ class DANN(nn.Module):
 
     num_classes: int = 10
     init_scheme: str = "torch"
+    dtype: Dtype | None = None  # of the computation (None: the inputs' and parameters'), as Flax layers
+    param_dtype: Dtype = jnp.float32
 
     def _inits(self, fan_in: int) -> dict:
         """Initialiser keyword arguments of a layer with `fan_in` inputs per output."""
@@ -40,8 +43,9 @@ class DANN(nn.Module):
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, lam: jnp.ndarray | float = 1.0):
-        conv = lambda n, fan_in, name: Conv(n, (5, 5), padding="VALID", name=name, **self._inits(25 * fan_in))  # noqa: E731
-        dense = lambda n, fan_in, name: nn.Dense(n, name=name, **self._inits(fan_in))  # noqa: E731
+        typed = {"dtype": checked(self.dtype), "param_dtype": checked(self.param_dtype, "param_dtype")}
+        conv = lambda n, fan_in, name: Conv(n, (5, 5), padding="VALID", name=name, **self._inits(25 * fan_in), **typed)
+        dense = lambda n, fan_in, name: nn.Dense(n, name=name, **self._inits(fan_in), **typed)
         h = max_pool(nn.relu(conv(32, x.shape[-1], "conv1")(x)), 2, 2)
         h = max_pool(nn.relu(conv(48, 32, "conv2")(h)), 2, 2)
         features = h.reshape(h.shape[0], -1)

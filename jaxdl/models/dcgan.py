@@ -16,6 +16,7 @@ import numpy as np
 
 from jaxdl.errors import JaxdlError
 from jaxdl.models.conv import Conv
+from jaxdl.models.dtypes import Dtype, checked
 
 DCGAN_INIT = nn.initializers.normal(0.02)
 
@@ -48,10 +49,13 @@ class ConvTranspose(nn.Module):
 
     features: int
     stride: int
+    dtype: Dtype | None = None
+    param_dtype: Dtype = jnp.float32
 
     @nn.compact
     def __call__(self, x: jax.Array) -> jax.Array:
-        kernel = self.param("kernel", DCGAN_INIT, (4, 4, self.features, x.shape[-1]))
+        kernel = self.param("kernel", DCGAN_INIT, (4, 4, self.features, x.shape[-1]), self.param_dtype)
+        x, kernel = nn.dtypes.promote_dtype(x, kernel, dtype=self.dtype)
         n, h, w, _ = x.shape
         if self.stride == 1:
             if (h, w) != (1, 1):
@@ -64,23 +68,28 @@ class ConvTranspose(nn.Module):
         return y.reshape(n, h, w, 2, 2, self.features).transpose(0, 1, 3, 2, 4, 5).reshape(n, 2 * h, 2 * w, self.features)
 
 
-def conv_transpose(features: int, stride: int, padding: int, name: str) -> ConvTranspose:
-    """PyTorch ConvTranspose2d(k=4, stride, padding, bias=False) for DCGAN's (1, 0) and (2, 1)."""
+def conv_transpose(features: int, stride: int, padding: int, name: str, **typed: object) -> ConvTranspose:
+    """PyTorch ConvTranspose2d(k=4, stride, padding, bias=False) for DCGAN's (1, 0) and (2, 1) (`typed`: its dtypes)."""
     if (stride, padding) not in ((1, 0), (2, 1)):
         raise JaxdlError(f"DCGAN ConvTranspose supports stride/padding 1/0 and 2/1, got {stride}/{padding}")
-    return ConvTranspose(features, stride, name=name)
+    return ConvTranspose(features, stride, name=name, **typed)
 
 
-def conv(features: int, stride: int, padding: int, name: str) -> nn.Conv:
+def conv(features: int, stride: int, padding: int, name: str, **typed: object) -> nn.Conv:
     """PyTorch Conv2d(k=4, stride, padding, bias=False) with DCGAN init."""
     return Conv(features, (4, 4), strides=(stride, stride), padding=((padding, padding), (padding, padding)),
-                   use_bias=False, kernel_init=DCGAN_INIT, name=name)
+                use_bias=False, kernel_init=DCGAN_INIT, name=name, **typed)
 
 
-def batch_norm(train: bool, name: str) -> nn.BatchNorm:
+def batch_norm(train: bool, name: str, **typed: object) -> nn.BatchNorm:
     """BatchNorm with PyTorch's defaults (momentum 0.1 == 0.9 here, eps 1e-5) and DCGAN init."""
     return nn.BatchNorm(use_running_average=not train, momentum=0.9, epsilon=1e-5,
-                        scale_init=_bn_scale_init, name=name)
+                        scale_init=_bn_scale_init, name=name, **typed)
+
+
+def _typed(module: nn.Module) -> dict:
+    """The checked dtype keywords of a generator's or discriminator's layers."""
+    return {"dtype": checked(module.dtype), "param_dtype": checked(module.param_dtype, "param_dtype")}
 
 
 def label_maps(labels: jax.Array, num_classes: int, like: jax.Array) -> jax.Array:
@@ -96,18 +105,20 @@ class Generator(nn.Module):
     ngf: int = 32
     channels: int = 1
     num_classes: int = 0  # > 0: conditional
+    dtype: Dtype | None = None  # of the computation (None: the inputs' and parameters'), as Flax layers
+    param_dtype: Dtype = jnp.float32
 
     @nn.compact
     def __call__(self, z: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
-        n = _blocks(self.image_size)
+        n, typed = _blocks(self.image_size), _typed(self)
         width = self.ngf * 2 ** (n - 1)
-        x = nn.relu(batch_norm(train, "bn0")(conv_transpose(width, 1, 0, "convT0")(z[:, None, None, :])))
+        x = nn.relu(batch_norm(train, "bn0", **typed)(conv_transpose(width, 1, 0, "convT0", **typed)(z[:, None, None, :])))
         if self.num_classes:
-            x = jnp.concatenate([x, label_maps(labels, self.num_classes, x)], axis=-1)
+            x = jnp.concatenate([x, label_maps(labels, self.num_classes, x).astype(x.dtype)], axis=-1)
         for i in range(1, n):
-            x = conv_transpose(width // 2 ** i, 2, 1, f"convT{i}")(x)
-            x = nn.relu(batch_norm(train, f"bn{i}")(x))
-        return jnp.tanh(conv_transpose(self.channels, 2, 1, f"convT{n}")(x))
+            x = conv_transpose(width // 2 ** i, 2, 1, f"convT{i}", **typed)(x)
+            x = nn.relu(batch_norm(train, f"bn{i}", **typed)(x))
+        return jnp.tanh(conv_transpose(self.channels, 2, 1, f"convT{n}", **typed)(x))
 
 
 class Discriminator(nn.Module):
@@ -116,12 +127,14 @@ class Discriminator(nn.Module):
     image_size: int = 32
     ndf: int = 32
     num_classes: int = 0  # > 0: conditional
+    dtype: Dtype | None = None  # of the computation (None: the inputs' and parameters'), as Flax layers
+    param_dtype: Dtype = jnp.float32
 
     @nn.compact
     def __call__(self, x: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
-        n = _blocks(self.image_size)
+        n, typed = _blocks(self.image_size), _typed(self)
         if self.num_classes:
-            x = jnp.concatenate([x, label_maps(labels, self.num_classes, x)], axis=-1)
+            x = jnp.concatenate([x, label_maps(labels, self.num_classes, x).astype(x.dtype)], axis=-1)
         for i in range(n):
-            x = nn.leaky_relu(batch_norm(train, f"bn{i}")(conv(self.ndf * 2**i, 2, 1, f"conv{i}")(x)), 0.2)
-        return conv(1, 1, 0, f"conv{n}")(x).reshape(-1)
+            x = nn.leaky_relu(batch_norm(train, f"bn{i}", **typed)(conv(self.ndf * 2**i, 2, 1, f"conv{i}", **typed)(x)), 0.2)
+        return conv(1, 1, 0, f"conv{n}", **typed)(x).reshape(-1)

@@ -4,18 +4,15 @@ import jax
 import jax.numpy as jnp
 
 
-@jax.custom_vjp
+@jax.custom_jvp
 def gradient_reversal(x: jnp.ndarray, lam: jnp.ndarray | float) -> jnp.ndarray:
-    """Identity forward; backward multiplies the gradient by -lam. lam is traced, so changing it never recompiles."""
+    """Identity forward; its derivative is -lam times the identity, so the gradient (its transpose) is multiplied by
+    -lam. A `custom_jvp`, so forward mode sees the same reversal. lam is traced: changing it never recompiles."""
     return x
 
 
-def _forward(x: jnp.ndarray, lam: jnp.ndarray | float) -> tuple[jnp.ndarray, jnp.ndarray | float]:
-    return x, lam
-
-
-def _backward(lam: jnp.ndarray | float, g: jnp.ndarray) -> tuple[jnp.ndarray, jnp.ndarray]:
-    return -lam * g, jnp.zeros_like(lam)  # lam is a schedule value, not a trained parameter
-
-
-gradient_reversal.defvjp(_forward, _backward)
+@gradient_reversal.defjvp
+def _reversed(primals: tuple, tangents: tuple) -> tuple[jnp.ndarray, jnp.ndarray]:
+    """lam is a schedule value, not a trained parameter: its tangent is dropped."""
+    (x, lam), (x_dot, _) = primals, tangents
+    return x, -jnp.asarray(lam, x_dot.dtype) * x_dot

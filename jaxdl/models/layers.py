@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import partial
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from jaxdl.errors import JaxdlError
@@ -12,13 +13,13 @@ from jaxdl.models.max_pool import max_pool
 
 def avg_pool(x: jnp.ndarray, window: int, stride: int) -> jnp.ndarray:
     """torch.nn.AvgPool2d without padding on an NHWC batch."""
-    total = lax.reduce_window(x, 0.0, lax.add, (1, window, window, 1), (1, stride, stride, 1), "VALID")
+    total = lax.reduce_window(x, np.zeros((), x.dtype), lax.add, (1, window, window, 1), (1, stride, stride, 1), "VALID")
     return total / (window * window)
 
 
 def lp_pool(x: jnp.ndarray, p: float, window: int, stride: int) -> jnp.ndarray:
     """torch.nn.LPPool2d: (sum over the window of x**p) ** (1/p)."""
-    total = lax.reduce_window(x**p, 0.0, lax.add, (1, window, window, 1), (1, stride, stride, 1), "VALID")
+    total = lax.reduce_window(x**p, np.zeros((), x.dtype), lax.add, (1, window, window, 1), (1, stride, stride, 1), "VALID")
     return jnp.sign(total) * jnp.abs(total) ** (1.0 / p)
 
 

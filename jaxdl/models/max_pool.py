@@ -1,11 +1,12 @@
-"""torch.nn.MaxPool2d in NHWC, computed and differentiated the way XLA:CPU runs fastest.
+"""torch.nn.MaxPool2d in NHWC: XLA's `reduce_window`, and on XLA:CPU only a form that its compiler runs faster.
 
-XLA's max-pooling is a `reduce_window`; its automatic gradient, a select-and-scatter, took 10-18x the
-forward's time on the CPU (SqueezeNet 1.1's first pool, batch 16: 169 ms against 9 ms), more than all the
-convolutions' input gradients. Here overlapping windows are the max of their offsets' strided views
-(SqueezeNet 1.0's first pool, batch 16: 4 ms, reduce_window 14 ms), and the backward gives each output's
-gradient to the first maximum of its window, in row-major order, as torch and select-and-scatter do, using
-only strided slices, compares and pads (65 ms with its forward there, against 87 ms before these views).
+`lax.platform_dependent` picks the branch when the program is lowered: for GPU and TPU it is `reduce_window`
+and JAX's own gradient (a select-and-scatter). On a 2-core x86 CPU that select-and-scatter took 10-18x the
+forward's time (SqueezeNet 1.1's first pool, batch 16: 169 ms against 9 ms), so there overlapping windows
+are the max of their offsets' strided views (SqueezeNet 1.0's first pool: 4 ms, reduce_window 14 ms), and
+the derivative sends each window's tangent from its first maximum in row-major order (as torch and
+select-and-scatter do) through phase planes: its transpose, the gradient, is then small pads and one
+interleave (65 ms with its forward there). The rule is a `custom_jvp`, so forward mode works too.
 """
 
 import functools
@@ -14,6 +15,7 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 Pads = tuple[tuple[int, int], tuple[int, int]]
@@ -28,14 +30,40 @@ def _pool_padding(size: int, window: int, stride: int, padding: int, ceil_mode: 
     return padding, (out - 1) * stride + window - size - padding
 
 
+def _lowest(x: jax.Array) -> np.ndarray:
+    """-inf in x's dtype (a Python -inf would be float64 under JAX_ENABLE_X64), concrete, so that JAX knows
+    reduce_window's reducer as a max and can differentiate it."""
+    return np.array(-np.inf, x.dtype)
+
+
+def _out_size(x: jax.Array, window: int, stride: int, pads: Pads) -> tuple[int, int]:
+    """The pooled height and width."""
+    (top, bottom), (left, right) = pads
+    return (x.shape[1] + top + bottom - window) // stride + 1, (x.shape[2] + left + right - window) // stride + 1
+
+
 def _views(x: jax.Array, window: int, stride: int, pads: Pads) -> list[tuple[int, int, jax.Array]]:
     """[(i, j, view)] for every window offset: view[:, a, b] = x padded with -inf by `pads`, at [:, stride*a + i, stride*b + j]."""
-    n, h, w, c = x.shape
-    (top, bottom), (left, right) = pads
-    ho, wo = (h + top + bottom - window) // stride + 1, (w + left + right - window) // stride + 1
-    padded = lax.pad(x, -jnp.inf, ((0, 0, 0), (top, bottom, 0), (left, right, 0), (0, 0, 0)))
-    limits = lambda i, j: (n, i + stride * (ho - 1) + 1, j + stride * (wo - 1) + 1, c)  # noqa: E731
+    n, _, _, c = x.shape
+    ho, wo = _out_size(x, window, stride, pads)
+    padded = lax.pad(x, _lowest(x), ((0, 0, 0), (*pads[0], 0), (*pads[1], 0), (0, 0, 0)))
+    limits = lambda i, j: (n, i + stride * (ho - 1) + 1, j + stride * (wo - 1) + 1, c)
     return [(i, j, lax.slice(padded, (0, i, j, 0), limits(i, j), (1, stride, stride, 1))) for i in range(window) for j in range(window)]
+
+
+def _phase_views(t: jax.Array, window: int, stride: int, pads: Pads) -> list[tuple[int, int, jax.Array]]:
+    """The same views as `_views`, of a tangent (padded with zeros), read from its stride x stride phase planes: window
+    offset (i, j) is plane (i % s, j % s) shifted by (i // s, j // s). The planes come out of `lax.split`, whose
+    transpose is a concatenation: the gradient is then pads of plane size and one interleave, not full-size pads."""
+    n, h, w, c = t.shape
+    s, overlap = stride, (window - 1) // stride
+    ho, wo = _out_size(t, window, stride, pads)
+    hq, wq = ho + overlap, wo + overlap
+    (top, _), (left, _) = pads
+    full = lax.pad(t, jnp.zeros((), t.dtype), ((0, 0, 0), (top, s * hq - top - h, 0), (left, s * wq - left - w, 0), (0, 0, 0)))
+    rows = lax.split(full.reshape(n, hq, s, wq, s, c), (1,) * s, axis=2)
+    planes = [[plane.reshape(n, hq, wq, c) for plane in lax.split(row, (1,) * s, axis=4)] for row in rows]
+    return [(i, j, planes[i % s][j % s][:, i // s: i // s + ho, j // s: j // s + wo]) for i in range(window) for j in range(window)]
 
 
 def _tiles(window: int, stride: int, pads: Pads) -> bool:
@@ -43,7 +71,7 @@ def _tiles(window: int, stride: int, pads: Pads) -> bool:
     return window == stride and all(low == 0 and high <= 0 for low, high in pads)
 
 
-@partial(jax.custom_vjp, nondiff_argnums=(1, 2, 3))
+@partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3))
 def _windowed_max(x: jax.Array, window: int, stride: int, pads: Pads) -> jax.Array:
     """The max over each window of `x` padded with -inf by `pads` (negative: cropped): a reshape + max when the windows
     tile the input, else the max of the window offsets' strided views (4x faster than XLA:CPU's reduce_window)."""
@@ -54,47 +82,29 @@ def _windowed_max(x: jax.Array, window: int, stride: int, pads: Pads) -> jax.Arr
     return functools.reduce(jnp.maximum, [view for _, _, view in _views(x, window, stride, pads)])
 
 
-def _windowed_max_forward(x: jax.Array, window: int, stride: int, pads: Pads) -> tuple[jax.Array, tuple[jax.Array, jax.Array]]:
-    """The pooled output, keeping the input and the output for the backward pass. Overlapping windows go through XLA's
-    reduce_window here: with the views' max of the primal, XLA fused it into the backward, which took 2x longer."""
+def _windowed_max_jvp(window: int, stride: int, pads: Pads, primals: tuple, tangents: tuple) -> tuple[jax.Array, jax.Array]:
+    """Each window's tangent is its first maximum's. Overlapping windows' primal is XLA's reduce_window here: with the
+    views' max, XLA fused it into the gradient, which took 2x longer."""
+    (x,), (t,) = primals, tangents
     if _tiles(window, stride, pads):
         out = _windowed_max(x, window, stride, pads)
     else:
-        out = lax.reduce_window(x, -jnp.inf, lax.max, (1, window, window, 1), (1, stride, stride, 1), ((0, 0), *pads, (0, 0)))
-    return out, (x, out)
-
-
-def _windowed_max_backward(window: int, stride: int, pads: Pads, saved: tuple[jax.Array, jax.Array],
-                           g: jax.Array) -> tuple[jax.Array]:
-    """Each output's gradient to its window's first maximum.
-
-    Input rows and columns split by their remainder mod `stride` into stride x stride phase planes of output
-    size (+ overlap); window offset (i, j) lands in phase (i % s, j % s) shifted by (i // s, j // s), so the
-    scatter is a sum of small pads, and interleaving the phases rebuilds the input's layout."""
-    x, out = saved
-    n, ho, wo, c = out.shape
-    s, overlap = stride, (window - 1) // stride
-    hq, wq = ho + overlap, wo + overlap
-    (top, _), (left, _) = pads
-    taken, phases = jnp.zeros(out.shape, bool), {}
-    for i, j, view in _views(x, window, stride, pads):
+        out = lax.reduce_window(x, _lowest(x), lax.max, (1, window, window, 1), (1, stride, stride, 1), ((0, 0), *pads, (0, 0)))
+    taken, out_dot = jnp.zeros(out.shape, bool), jnp.zeros(out.shape, t.dtype)
+    for (_, _, view), (_, _, view_dot) in zip(_views(x, window, stride, pads), _phase_views(t, window, stride, pads)):
         first = (view == out) & ~taken
         taken = taken | first
-        shifted = jnp.pad(jnp.where(first, g, 0), ((0, 0), (i // s, overlap - i // s), (j // s, overlap - j // s), (0, 0)))
-        phase = (i % s, j % s)
-        phases[phase] = phases[phase] + shifted if phase in phases else shifted
-    zero = jnp.zeros((n, hq, wq, c), g.dtype)
-    rows = [jnp.stack([phases.get((p, q), zero) for q in range(s)], axis=3) for p in range(s)]
-    full = jnp.stack(rows, axis=2).reshape(n, s * hq, s * wq, c)
-    h, w = x.shape[1:3]
-    return (lax.pad(full, 0.0, ((0, 0, 0), (-top, top + h - s * hq, 0), (-left, left + w - s * wq, 0), (0, 0, 0))),)
+        out_dot = out_dot + jnp.where(first, view_dot, jnp.zeros((), t.dtype))
+    return out, out_dot
 
 
-_windowed_max.defvjp(_windowed_max_forward, _windowed_max_backward)
+_windowed_max.defjvp(_windowed_max_jvp)
 
 
 def max_pool(x: jax.Array, window: int, stride: int, padding: int = 0, ceil_mode: bool = False) -> jax.Array:
     """torch.nn.MaxPool2d on an NHWC batch (padding counts as -inf)."""
     h, w = x.shape[1:3]
     pads = (_pool_padding(h, window, stride, padding, ceil_mode), _pool_padding(w, window, stride, padding, ceil_mode))
-    return _windowed_max(x, window, stride, pads)
+    return lax.platform_dependent(
+        x, cpu=lambda y: _windowed_max(y, window, stride, pads),
+        default=lambda y: lax.reduce_window(y, _lowest(y), lax.max, (1, window, window, 1), (1, stride, stride, 1), ((0, 0), *pads, (0, 0))))

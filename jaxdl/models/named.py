@@ -14,6 +14,7 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.errors import JaxdlError
+from jaxdl.models.dtypes import Dtype, checked
 
 Step = tuple[str, Callable[[jnp.ndarray], jnp.ndarray]]
 Activation = Callable[[jnp.ndarray], jnp.ndarray]  # e.g. nn.relu
@@ -71,9 +72,17 @@ def module_step(name: str, factory: Callable[..., nn.Module]) -> Step:
 class NamedNetwork(nn.Module):
     """Base of the named models: a subclass lists its layers in `steps(train)`; naming, stopping and starting follow.
 
-    `relu` is every ReLU of the network (e.g. guided backprop's): `clone(relu=...)` uses the same variables."""
+    `relu` is every ReLU of the network (e.g. guided backprop's): `clone(relu=...)` uses the same variables.
+    `dtype` is the computation's (None: the inputs' and parameters'), `param_dtype` the parameters', as Flax layers."""
 
     relu: Activation = dataclasses.field(default=nn.relu, kw_only=True)
+    dtype: Dtype | None = dataclasses.field(default=None, kw_only=True)
+    param_dtype: Dtype = dataclasses.field(default=jnp.float32, kw_only=True)
+
+    @property
+    def typed(self) -> dict:
+        """The dtype keywords of every Flax layer of the network (Conv, Dense, BatchNorm), checked."""
+        return {"dtype": checked(self.dtype), "param_dtype": checked(self.param_dtype, "param_dtype")}
 
     @nn.nowrap
     def steps(self, train: bool) -> list[Step]:

@@ -12,6 +12,7 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.models.conv import Conv
+from jaxdl.models.dtypes import Dtype
 from jaxdl.models.max_pool import max_pool
 from jaxdl.models.named import Activation, NamedNetwork, Step, module_step
 
@@ -21,8 +22,9 @@ BASIC: Layout = ((3, 1), (3, 1))
 BOTTLENECK: Layout = ((1, 1), (3, 1), (1, 4))
 
 
-def conv(features: int, kernel: int, stride: int, name: str | None = None) -> nn.Conv:
-    """A bias-free conv with torch's symmetric padding kernel//2 and torchvision's Kaiming (fan_out) init."""
+def conv(features: int, kernel: int, stride: int, name: str | None = None, **typed: object) -> nn.Conv:
+    """A bias-free conv with torch's symmetric padding kernel//2 and torchvision's Kaiming (fan_out) init
+    (`typed`: its dtype and param_dtype)."""
     pad = (kernel // 2, kernel // 2)
     return Conv(
         features,
@@ -32,12 +34,13 @@ def conv(features: int, kernel: int, stride: int, name: str | None = None) -> nn
         use_bias=False,
         kernel_init=nn.initializers.variance_scaling(2.0, "fan_out", "normal"),
         name=name,
+        **typed,
     )
 
 
-def batch_norm(train: bool, name: str | None = None) -> nn.BatchNorm:
+def batch_norm(train: bool, name: str | None = None, **typed: object) -> nn.BatchNorm:
     """BatchNorm2d with torch's defaults (momentum 0.1 in torch = 0.9 in Flax, eps 1e-5)."""
-    return nn.BatchNorm(use_running_average=not train, momentum=0.9, epsilon=1e-5, name=name)
+    return nn.BatchNorm(use_running_average=not train, momentum=0.9, epsilon=1e-5, name=name, **typed)
 
 
 class Block(nn.Module):
@@ -47,17 +50,20 @@ class Block(nn.Module):
     stride: int
     layout: Layout
     relu: Activation = nn.relu
+    dtype: Dtype | None = None
+    param_dtype: Dtype = jnp.float32
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, train: bool = False) -> jnp.ndarray:
         strided = [kernel for kernel, _ in self.layout].index(3)
+        typed = {"dtype": self.dtype, "param_dtype": self.param_dtype}
         y = x
         for i, (kernel, width) in enumerate(self.layout):
-            y = conv(self.planes * width, kernel, self.stride if i == strided else 1, f"conv{i + 1}")(y)
-            y = batch_norm(train, f"bn{i + 1}")(y)
+            y = conv(self.planes * width, kernel, self.stride if i == strided else 1, f"conv{i + 1}", **typed)(y)
+            y = batch_norm(train, f"bn{i + 1}", **typed)(y)
             y = self.relu(y) if i < len(self.layout) - 1 else y
         if self.stride != 1 or x.shape[-1] != y.shape[-1]:  # torchvision's `downsample`
-            x = batch_norm(train, "downsample_bn")(conv(y.shape[-1], 1, self.stride, "downsample_conv")(x))
+            x = batch_norm(train, "downsample_bn", **typed)(conv(y.shape[-1], 1, self.stride, "downsample_conv", **typed)(x))
         return self.relu(y + x)
 
 
@@ -69,11 +75,14 @@ class Stage(nn.Module):
     stride: int
     layout: Layout
     relu: Activation = nn.relu
+    dtype: Dtype | None = None
+    param_dtype: Dtype = jnp.float32
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, train: bool = False) -> jnp.ndarray:
         for j in range(self.blocks):
-            x = Block(self.planes, self.stride if j == 0 else 1, self.layout, self.relu, name=str(j))(x, train)
+            x = Block(self.planes, self.stride if j == 0 else 1, self.layout, self.relu, self.dtype, self.param_dtype,
+                      name=str(j))(x, train)
         return x
 
 
@@ -88,20 +97,20 @@ class ResNet(NamedNetwork):
     def steps(self, train: bool) -> list[Step]:
         """The named layers in forward order (submodules are built lazily when a step runs)."""
         return [
-            module_step("conv1", partial(conv, 64, 7, 2)),
-            module_step("bn1", partial(batch_norm, train)),
+            module_step("conv1", partial(conv, 64, 7, 2, **self.typed)),
+            module_step("bn1", partial(batch_norm, train, **self.typed)),
             ("relu", self.relu),
             ("maxpool", partial(max_pool, window=3, stride=2, padding=1)),
             *[(f"layer{i}", partial(self._stage, i, train=train)) for i in range(1, 5)],
             ("avgpool", partial(jnp.mean, axis=(1, 2), keepdims=True)),
-            ("fc", lambda y: nn.Dense(self.num_classes, name="fc")(y.reshape(y.shape[0], -1))),
+            ("fc", lambda y: nn.Dense(self.num_classes, name="fc", **self.typed)(y.reshape(y.shape[0], -1))),
         ]
 
     @nn.nowrap
     def _stage(self, i: int, x: jnp.ndarray, train: bool) -> jnp.ndarray:
         """torchvision's `layer{i}`: 64, 128, 256, 512 planes; every stage but the first strides 2."""
         stride = 1 if i == 1 else 2
-        return Stage(64 * 2 ** (i - 1), self.stage_sizes[i - 1], stride, self.layout, self.relu,
+        return Stage(64 * 2 ** (i - 1), self.stage_sizes[i - 1], stride, self.layout, self.relu, **self.typed,
                      name=f"layer{i}")(x, train)
 
 

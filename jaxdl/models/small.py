@@ -23,10 +23,10 @@ class SmallCNN(NamedNetwork):
         """conv1, pool1, conv2, pool2, features, logits (each conv and fc1 followed by its ReLU)."""
         pool = partial(max_pool, window=2, stride=2)
         return [
-            ("conv1", lambda h: self.relu(Conv(32, (3, 3), padding=1, name="conv1")(h))),
+            ("conv1", lambda h: self.relu(Conv(32, (3, 3), padding=1, name="conv1", **self.typed)(h))),
             ("pool1", pool),
-            ("conv2", lambda h: self.relu(Conv(64, (3, 3), padding=1, name="conv2")(h))),
+            ("conv2", lambda h: self.relu(Conv(64, (3, 3), padding=1, name="conv2", **self.typed)(h))),
             ("pool2", pool),
-            ("features", lambda h: self.relu(nn.Dense(128, name="fc1")(h.reshape(h.shape[0], -1)))),
-            ("logits", lambda h: nn.Dense(self.num_classes, name="fc2")(h)),
+            ("features", lambda h: self.relu(nn.Dense(128, name="fc1", **self.typed)(h.reshape(h.shape[0], -1)))),
+            ("logits", lambda h: nn.Dense(self.num_classes, name="fc2", **self.typed)(h)),
         ]

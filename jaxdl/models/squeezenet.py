@@ -11,6 +11,7 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.models.conv import Conv
+from jaxdl.models.dtypes import Dtype
 from jaxdl.models.max_pool import max_pool
 from jaxdl.models.named import Activation, NamedNetwork, Step, module_step, run_until
 
@@ -35,10 +36,10 @@ kaiming_uniform = nn.initializers.variance_scaling(2.0, "fan_in", "uniform")
 
 def conv(
     features: int, kernel: int, name: str | None = None, stride: int = 1, padding: int = 0,
-    init: nn.initializers.Initializer = kaiming_uniform,
+    init: nn.initializers.Initializer = kaiming_uniform, **typed: object,
 ) -> nn.Conv:
-    """A conv with bias and explicit symmetric padding, as torch.nn.Conv2d."""
-    return Conv(features, (kernel, kernel), (stride, stride), ((padding, padding),) * 2, kernel_init=init, name=name)
+    """A conv with bias and explicit symmetric padding, as torch.nn.Conv2d (`typed`: its dtype and param_dtype)."""
+    return Conv(features, (kernel, kernel), (stride, stride), ((padding, padding),) * 2, kernel_init=init, name=name, **typed)
 
 
 class Fire(nn.Module):
@@ -47,12 +48,15 @@ class Fire(nn.Module):
     squeeze: int
     expand: int
     relu: Activation = nn.relu
+    dtype: Dtype | None = None
+    param_dtype: Dtype = jnp.float32
 
     @nn.compact
     def __call__(self, x: jnp.ndarray) -> jnp.ndarray:
-        s = self.relu(conv(self.squeeze, 1, "squeeze")(x))
-        e1 = self.relu(conv(self.expand, 1, "expand1x1")(s))
-        e3 = self.relu(conv(self.expand, 3, "expand3x3", padding=1)(s))
+        typed = {"dtype": self.dtype, "param_dtype": self.param_dtype}
+        s = self.relu(conv(self.squeeze, 1, "squeeze", **typed)(x))
+        e1 = self.relu(conv(self.expand, 1, "expand1x1", **typed)(s))
+        e3 = self.relu(conv(self.expand, 3, "expand3x3", padding=1, **typed)(s))
         return jnp.concatenate([e1, e3], axis=-1)
 
 
@@ -67,10 +71,10 @@ class SqueezeNet(NamedNetwork):
     def steps(self, train: bool) -> list[Step]:
         """The named layers in forward order; step i is torchvision's `features.i` up to fire9."""
         (channels, kernel), body = VERSIONS[self.version]
-        steps = [module_step("conv1", partial(conv, channels, kernel, stride=2)), ("relu1", self.relu)]
+        steps = [module_step("conv1", partial(conv, channels, kernel, stride=2, **self.typed)), ("relu1", self.relu)]
         for entry in body:
             pool = (entry, partial(max_pool, window=3, stride=2, ceil_mode=True))
-            steps.append(pool if isinstance(entry, str) else module_step(entry[0], partial(Fire, *entry[1:], self.relu)))
+            steps.append(pool if isinstance(entry, str) else module_step(entry[0], partial(Fire, *entry[1:], self.relu, **self.typed)))
         return steps + [
             ("conv10", partial(self._classifier, train=train)),
             ("relu10", self.relu),
@@ -81,7 +85,7 @@ class SqueezeNet(NamedNetwork):
     def _classifier(self, x: jnp.ndarray, train: bool) -> jnp.ndarray:
         """torchvision's Dropout + final 1x1 conv (initialised N(0, 0.01))."""
         x = nn.Dropout(self.dropout, deterministic=not train)(x)
-        return conv(self.num_classes, 1, "conv10", init=nn.initializers.normal(0.01))(x)
+        return conv(self.num_classes, 1, "conv10", init=nn.initializers.normal(0.01), **self.typed)(x)
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, train: bool = False, layer: str | tuple[str, ...] | None = None,

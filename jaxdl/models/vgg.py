@@ -39,14 +39,14 @@ class VGG(NamedNetwork):
         steps: list[Step] = []
         for block, widths in enumerate(self.stages, 1):
             for i, width in enumerate(widths, 1):
-                steps.append(module_step(f"conv{block}_{i}", partial(Conv, width, (3, 3), padding=1)))
+                steps.append(module_step(f"conv{block}_{i}", partial(Conv, width, (3, 3), padding=1, **self.typed)))
                 if self.batch_norm:
-                    bn = partial(nn.BatchNorm, use_running_average=not train, momentum=0.9, epsilon=1e-5)
+                    bn = partial(nn.BatchNorm, use_running_average=not train, momentum=0.9, epsilon=1e-5, **self.typed)
                     steps.append(module_step(f"bn{block}_{i}", bn))
                 steps.append((f"relu{block}_{i}", self.relu))
             steps.append((f"pool{block}", pool))
         steps.append(("avgpool", partial(adaptive_avg_pool, out_hw=(7, 7))))
-        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train, self.relu)
+        return steps + classic.classifier(self.num_classes, DROPOUT_BEFORE, train, self.relu, self.typed)
 
 
 ARCHS = {f"vgg{d}{'_bn' * bn}": partial(VGG, stages=STAGES[d], batch_norm=bn) for d in STAGES for bn in (False, True)}

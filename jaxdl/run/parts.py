@@ -5,7 +5,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from jaxdl.run.parts_dann import dann_part
+from jaxdl.dann.run import run as dann_run
 from jaxdl.run.parts_gan import gan_part
 from jaxdl.run.parts_transfer import transfer_part
 from jaxdl.run.parts_visualize import visualize_part
@@ -13,7 +13,7 @@ from jaxdl.run.report import write_report
 from jaxdl.run.runner import Outcome, Part, run_parts
 from jaxdl.run.settings import EXPECTED_SECONDS
 
-PARTS: dict[str, Part] = {"transfer": transfer_part, "visualize": visualize_part, "dann": dann_part, "gan": gan_part}
+PARTS: dict[str, Part] = {"transfer": transfer_part, "visualize": visualize_part, "dann": dann_run, "gan": gan_part}
 TITLES = {"transfer": "Transfer learning: model summary, layer x C, networks, neural head",
           "visualize": "Network visualization: saliency, Grad-CAM, fooling images, class visualization",
           "dann": "Domain adaptation: DANN against its baselines",

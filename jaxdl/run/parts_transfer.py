@@ -11,12 +11,11 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from jaxdl import models
-from jaxdl.data import scene15
+from jaxdl.data import image_folder, scene15
 from jaxdl.data.digits import digits
 from jaxdl.data.imagenet import preprocess
 from jaxdl.features import cached_layers, extract
-from jaxdl.pretrained import variables_for
-from jaxdl.run.locate import weights_for
+from jaxdl.pretrained import random_note, variables_for, weights_for
 from jaxdl.run.runner import Result, settings_key
 from jaxdl.run.settings import TransferPart
 from jaxdl.summary import layer_table
@@ -27,18 +26,20 @@ from jaxdl.transfer.svm import layer_sweep, svm_sweep
 Splits = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # x_train, y_train, x_test, y_test
 
 
-def data_splits(settings: TransferPart) -> Splits:
-    """The digits (first `limit`, split half/half per class with the seed) or the folder `data` (first per_class)."""
+def data_splits(settings: TransferPart, folder: Path) -> tuple[Splits, str]:
+    """The digits (first `limit`, split half/half per class with the seed) or the folder `data` (first per_class), and
+    the data's summary line (naming unreadable images left out, all listed in FOLDER/unreadable.txt)."""
     if settings.data != "digits":
-        splits, _ = scene15.load(settings.data, size=settings.size)
+        splits, prepared = scene15.load(settings.data, size=settings.size)
         splits = scene15.limited(splits, settings.per_class)
-        return (*splits["train"], *splits["test"])
+        counts = {split: len(splits[split][1]) for split in ("train", "test")}
+        return (*splits["train"], *splits["test"]), image_folder.summary(prepared, settings.data, counts, folder / "unreadable.txt")
     images, labels = digits()
     count = settings.limit or len(images)
     inputs = np.stack([preprocess(image, settings.size) for image in images[:count]])
     x_train, x_test, y_train, y_test = train_test_split(inputs, labels[:count], train_size=0.5,
                                                         random_state=settings.seed, stratify=labels[:count])
-    return x_train, y_train, x_test, y_test
+    return (x_train, y_train, x_test, y_test), f"digits: {len(y_train)} train / {len(y_test)} test images"
 
 
 def features(arch: str, layers: Sequence[str], splits: Splits, settings: TransferPart, folder: Path, progress: bool) -> dict:
@@ -73,13 +74,17 @@ def network_comparison(splits: Splits, settings: TransferPart, folder: Path, pro
 def transfer_part(settings: TransferPart, folder: Path, progress: bool) -> Result:
     """Summaries of the course's networks, then CNN features -> linear SVM over layers x C, networks, and a neural head."""
     result = Result()
+    nets = dict.fromkeys([settings.arch, *(entry.split(":")[0] for entry in settings.compare)])
+    if note := random_note([arch for arch in nets if weights_for(arch, settings.weights) == "random"]):
+        print(f"transfer: {note}", flush=True)
+        result.notes.append(note)
     for arch in settings.summary:
         table = layer_table(arch, 224)
         result.tables.append((f"{arch} layers on a 224x224 input: {table[-1]['parameters']:,} parameters", table))
-    splits = data_splits(settings)
+    splits, data = data_splits(settings, folder)
     arch, layers = settings.arch, settings.layers
-    result.notes.append(f"data: {settings.data}, {len(splits[1])} train / {len(splits[3])} test images at "
-                        f"{settings.size}x{settings.size}; {arch} weights: {weights_for(arch, settings.weights)}")
+    print(f"transfer: {data}", flush=True)
+    result.notes.append(f"data: {data} at {settings.size}x{settings.size}; {arch} weights: {weights_for(arch, settings.weights)}")
     by_layer = features(arch, layers, splits, settings, folder, progress)
     rows = layer_sweep(by_layer.__getitem__, layers, splits[1], splits[3], settings.C)
     result.tables.append((f"{arch}: layer x C, linear SVM on L2-normalised average-pooled features", rows))

@@ -12,7 +12,7 @@ import numpy as np
 
 from jaxdl.figures import image_grid, panels, save_gif
 from jaxdl.keys import prng_key
-from jaxdl.run.locate import real_weights
+from jaxdl.pretrained import real_weights
 from jaxdl.run.runner import Result
 from jaxdl.run.settings import VisualizePart
 from jaxdl.visualize.attribution_figure import heat, overlay

@@ -12,20 +12,13 @@ import json
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from jaxdl.report import Result
+
 MARKER = "done.json"
-
-
-@dataclass
-class Result:
-    """What a part shows in the report: tables (caption, rows), figures (caption, path inside the part folder), notes."""
-
-    tables: list[tuple[str, list[dict]]] = field(default_factory=list)
-    figures: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

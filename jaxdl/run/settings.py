@@ -1,5 +1,6 @@
 """The settings of each part of `jaxdl run`: one frozen dataclass per part whose defaults are the full preset,
 a quick preset on top, then a TOML file and `--set` (both through `merged`, which checks names and types).
+The DANN part's settings are the practical's own config (jaxdl.dann.config.DannConfig), the same as `jaxdl dann`'s.
 
 A part's settings hash (dataclasses.asdict) to its done marker. The defaults use only embedded data (scikit-learn
 digits, scikit-image photos); a config names real data:
@@ -14,6 +15,7 @@ digits, scikit-image photos); a config names real data:
     target = "mnist-m:../shared/data/mnist_m[5000:9001]"
 """
 
+import types
 import typing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 
 import tomllib
 
+from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
 
 PARTS = ("transfer", "visualize", "dann", "gan")
@@ -61,20 +64,6 @@ class VisualizePart:
 
 
 @dataclass(frozen=True)
-class DannPart:
-    """The source -> target pair, the methods compared and how they train."""
-
-    source: str = "digits[0:1000]"
-    target: str = "digits-m[1000:1797]"
-    source_eval_fraction: float = 0.1
-    methods: tuple[str, ...] = ("source-only", "dann", "target-only")
-    epochs: int = 30
-    batch_size: int = 32
-    photos: str = ""
-    seed: int = 0
-
-
-@dataclass(frozen=True)
 class GanPart:
     """The data, one GAN per `conditional` value, how long and how it is scored."""
 
@@ -88,12 +77,12 @@ class GanPart:
     seed: int = 0
 
 
-FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannPart(), "gan": GanPart()}
+FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanPart()}
 QUICK: dict[str, Any] = {
     "transfer": replace(FULL["transfer"], limit=600, layers=("fire6", "fire9"), C=(0.1, 1.0),
                         compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9")),
     "visualize": replace(FULL["visualize"], images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7)),
-    "dann": replace(FULL["dann"], methods=("source-only", "dann"), epochs=15),  # tests/test_dann_embedded.py's budget
+    "dann": FULL["dann"].quick(),
     "gan": replace(FULL["gan"], conditional=(True,)),  # tests/test_gan_quality.py's cDCGAN: >= 0.9 accuracy at 440 iterations
 }
 # Seconds each part takes from nothing on an idle 2-core CPU, to announce a run's length. Quick: the CPU time each
@@ -106,6 +95,8 @@ EXPECTED_SECONDS = {"quick": {"transfer": 30, "visualize": 30, "dann": 75, "gan"
 def fits(value: Any, kind: Any) -> bool:
     """Whether a TOML value can be a setting of type `kind` (an int is a float too; a bool is not a number)."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):  # an optional setting: TOML has no null, so one of the others
+        return any(fits(value, arg) for arg in args if arg is not type(None))
     if origin is tuple:
         return isinstance(value, (list, tuple)) and all(fits(item, args[0]) for item in value)
     if origin is dict:

@@ -9,17 +9,16 @@ training mode from that activation on (`start=`), whose BatchNorm statistics are
 
 import functools
 from collections.abc import Callable
-from functools import partial
 
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from flax import struct
 
 from jaxdl import models
 from jaxdl.errors import JaxdlError
+from jaxdl.train_state import TrainState
 from jaxdl.transfer.augment import augment
 
 # family -> {choice: the first trained layer (None: every layer)}, in the course's order (fewest trained first).
@@ -29,15 +28,6 @@ STAGES = {
     "vgg": {"fc": "fc6", "conv5-fc": "conv5_1", "all": None},
     "alexnet": {"fc": "fc6", "conv5-fc": "conv5", "all": None},
 }
-
-
-class State(struct.PyTreeNode):
-    """What a fine-tuning step changes: parameters, BatchNorm running statistics, the optimiser's state, the step."""
-
-    params: dict
-    batch_stats: dict
-    opt_state: optax.OptState
-    step: jax.Array
 
 
 def family_stages(arch: str) -> dict[str, str | None]:
@@ -88,20 +78,10 @@ def optimizer(tx: optax.GradientTransformation, labels: dict) -> optax.GradientT
     return optax.multi_transform({"train": tx, "frozen": optax.set_to_zero()}, labels)
 
 
-def variables_of(state: State) -> dict:
-    """The model's variables in a state."""
-    return {"params": state.params, "batch_stats": state.batch_stats}
-
-
-def initial_state(variables: dict, tx: optax.GradientTransformation) -> State:
-    """The starting state from a model's variables and the (multi-transform) optimiser."""
-    return State(variables["params"], variables.get("batch_stats", {}), tx.init(variables["params"]), jnp.array(0, jnp.int32))
-
-
-def forward(model: nn.Module, state: State, images: jax.Array, last_frozen: str | None, key: jax.Array) -> tuple[jax.Array, dict]:
+def forward(model: nn.Module, state: TrainState, images: jax.Array, last_frozen: str | None, key: jax.Array) -> tuple[jax.Array, dict]:
     """(training logits, new BatchNorm statistics): the frozen part in inference mode without gradient, the rest in
     training mode (dropout from `key`, batch statistics) from the activation of `last_frozen` on."""
-    variables = variables_of(state)
+    variables = state.variables()
     x = images
     if last_frozen is not None:
         x = jax.lax.stop_gradient(model.apply(variables, images, train=False, layer=last_frozen))
@@ -109,12 +89,12 @@ def forward(model: nn.Module, state: State, images: jax.Array, last_frozen: str 
     return logits, {**state.batch_stats, **updated.get("batch_stats", {})}
 
 
-def make_train_step(model: nn.Module, tx: optax.GradientTransformation, last_frozen: str | None,
-                    size: int = 224, scale: tuple[float, float] = (0.08, 1.0)) -> Callable:
+def make_train_step(model: nn.Module, last_frozen: str | None, size: int = 224,
+                    scale: tuple[float, float] = (0.08, 1.0)) -> Callable:
     """The pure `train_step(state, (images, labels), key) -> (state, {"loss", "accuracy"})`: augment the normalised
-    NHWC batch (random resized crop to size x size + flip), softmax cross-entropy, one update of `tx`."""
+    NHWC batch (random resized crop to size x size + flip), softmax cross-entropy, one update of the state's optimiser."""
 
-    def train_step(state: State, batch: tuple[jax.Array, jax.Array], key: jax.Array) -> tuple[State, dict]:
+    def train_step(state: TrainState, batch: tuple[jax.Array, jax.Array], key: jax.Array) -> tuple[TrainState, dict]:
         images, labels = batch
         augment_key, dropout_key = jax.random.split(key)
         images = augment(augment_key, images, size, scale)
@@ -124,17 +104,6 @@ def make_train_step(model: nn.Module, tx: optax.GradientTransformation, last_fro
             return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean(), (logits, stats)
 
         (loss, (logits, stats)), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
-        updates, opt_state = tx.update(grads, state.opt_state, state.params)
-        state = State(optax.apply_updates(state.params, updates), stats, opt_state, state.step + 1)
-        return state, {"loss": loss, "accuracy": (logits.argmax(-1) == labels).mean()}
+        return state.apply_gradients(grads=grads, batch_stats=stats), {"loss": loss, "accuracy": (logits.argmax(-1) == labels).mean()}
 
     return train_step
-
-
-@partial(jax.jit, static_argnums=0)
-def eval_step(model: nn.Module, variables: dict, images: jax.Array, labels: jax.Array, count: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """(summed loss, correct) over the first `count` rows of a padded batch; one compilation per model and shape."""
-    logits = model.apply(variables, images, train=False)
-    real = jnp.arange(len(labels)) < count
-    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
-    return jnp.where(real, loss, 0).sum(), jnp.where(real, logits.argmax(-1) == labels, False).sum()

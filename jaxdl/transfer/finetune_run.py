@@ -16,9 +16,10 @@ from jax.sharding import Mesh
 
 from jaxdl import checkpoint, models, parallel, training
 from jaxdl.errors import DataError, JaxdlError
-from jaxdl.features import batch_size_for, padded
+from jaxdl.evaluate import evaluate
 from jaxdl.keys import prng_key
 from jaxdl.options import cli
+from jaxdl.train_state import TrainState
 from jaxdl.transfer import finetune as ft
 from jaxdl.transfer.head import validation_split
 
@@ -63,23 +64,6 @@ def rows(images: Sequence, indices: np.ndarray) -> np.ndarray:
     return np.stack([images[int(i)] for i in indices])
 
 
-def accuracy(model: nn.Module, variables: dict, images: Sequence, labels: np.ndarray, indices: np.ndarray | None = None,
-             batch_size: int = 64, mesh: Mesh | None = None) -> tuple[float, float]:
-    """(mean loss, accuracy) of `model` on `images[indices]` (default all): padded batches split over `mesh`, one compilation."""
-    mesh = mesh or parallel.data_mesh()
-    indices = np.arange(len(labels)) if indices is None else indices
-    size = batch_size_for(batch_size, len(indices), mesh.size)
-    variables = parallel.put_replicated(variables, mesh)
-    loss = correct = 0
-    for start in range(0, len(indices), size):
-        chosen = indices[start:start + size]
-        batch = padded(rows(images, chosen), size), np.pad(np.asarray(labels)[chosen], (0, size - len(chosen)))
-        summed, right = ft.eval_step(model, variables, *parallel.put_batch(batch, mesh), len(chosen))
-        loss, correct = loss + summed, correct + right  # summed on the device, fetched once
-    loss, correct = jax.device_get((loss, correct))
-    return float(loss) / len(indices), float(correct) / len(indices)
-
-
 def finetune(arch: str, pretrained: dict, images: Sequence, labels: np.ndarray, num_classes: int,
              config: FinetuneConfig = FinetuneConfig(), mesh: Mesh | None = None) -> Finetuned:
     """Fine-tune `arch` from its `pretrained` variables on normalised NHWC `images` (array or lazy sequence) with
@@ -96,10 +80,10 @@ def finetune(arch: str, pretrained: dict, images: Sequence, labels: np.ndarray, 
     variables = jax.device_get(ft.with_new_classifier(model, pretrained, init_key, np.shape(images[0])[0]))
     trained = ft.trainable_labels(model, variables["params"], last_frozen)
     tx = ft.optimizer(optax.adam(config.learning_rate), trained)
-    train_step = ft.make_train_step(model, tx, last_frozen, config.size, config.crop_scale)
+    train_step = ft.make_train_step(model, last_frozen, config.size, config.crop_scale)
 
     def batches(epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        order = np.random.default_rng([config.seed, epoch]).permutation(fit_rows)
+        order = fit_rows[training.epoch_order(config.seed, epoch, len(fit_rows))]
         for start in range(0, len(order) - config.batch_size + 1, config.batch_size):
             yield rows(images, order[start:start + config.batch_size]), labels[order[start:start + config.batch_size]]
 
@@ -108,19 +92,20 @@ def finetune(arch: str, pretrained: dict, images: Sequence, labels: np.ndarray, 
     earlier = training.epoch_records(training.read_history(out / "history.jsonl")) if out else []
     best = {"val_acc": max([r["val_acc"] for r in earlier], default=-1.0), "variables": None}
 
-    def evaluate(state: ft.State, epoch: int) -> dict:
+    def held_out(state: TrainState, epoch: int) -> dict:
         """Held-out loss and accuracy; the variables of a new best epoch are kept (and saved under OUT/best)."""
-        val_loss, val_acc = accuracy(model, ft.variables_of(state), images, labels, val_rows, config.batch_size, mesh)
+        val_loss, val_acc = evaluate(model.apply, state.variables(), images, labels, val_rows, config.batch_size, mesh)
         if val_acc > best["val_acc"]:
-            best.update(val_acc=val_acc, variables=jax.device_get(ft.variables_of(state)))
+            best.update(val_acc=val_acc, variables=jax.device_get(state.variables()))
             if keeper:
                 checkpoint.save(keeper, epoch, best["variables"])
         return {"val_loss": val_loss, "val_acc": val_acc}
 
     settings = training.Settings(config.epochs, len(fit_rows) // config.batch_size, key, out=out, progress=config.progress,
                                  desc=f"fine-tuning {arch} ({config.stages or ft.stage_choices(arch)[0]})")
-    state, history = training.fit(ft.initial_state(variables, tx), train_step, batches, settings, evaluate=evaluate, mesh=mesh)
+    state, history = training.fit(TrainState.start(model.apply, variables, tx), train_step, batches, settings,
+                                  evaluate=held_out, mesh=mesh)
     records = training.epoch_records(history)
     chosen = max(records, key=lambda r: r["val_acc"])  # the first epoch with the best held-out accuracy
-    kept = best["variables"] or checkpoint.restore_latest(keeper, jax.device_get(ft.variables_of(state)))[0]
+    kept = best["variables"] or checkpoint.restore_latest(keeper, jax.device_get(state.variables()))[0]
     return Finetuned(model, kept, ft.count_trainable(variables["params"], trained), chosen["epoch"], chosen["val_acc"], history)

@@ -14,12 +14,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from flax import struct
 from sklearn.model_selection import train_test_split
 from tqdm.auto import trange
 
 from jaxdl.errors import DataError, JaxdlError
+from jaxdl.evaluate import evaluate
 from jaxdl.keys import prng_key
+from jaxdl.train_state import TrainState
 from jaxdl.transfer.svm import check_split, l2_normalized
 
 HEADS = ("linear", "mlp")
@@ -38,13 +39,6 @@ class Head(nn.Module):
         if self.hidden:
             x = nn.Dropout(self.dropout, deterministic=not train)(nn.relu(nn.Dense(self.hidden)(x)))
         return nn.Dense(self.num_classes)(x)
-
-
-class State(struct.PyTreeNode):
-    """Parameters and Adam's state."""
-
-    params: dict
-    opt_state: optax.OptState
 
 
 class Trained(NamedTuple):
@@ -70,11 +64,11 @@ def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np
     return np.sort(fit), np.sort(val)
 
 
-def make_steps(model: Head, tx: optax.GradientTransformation, batch_size: int) -> tuple[Callable, Callable]:
+def make_steps(model: Head, batch_size: int) -> tuple[Callable, Callable]:
     """(train_epoch, evaluate), jitted: train_epoch(state, x, y, key) -> (state, mean loss) runs one shuffled
     pass of full batches (a scan of the train step); evaluate(params, x, y) -> (loss, accuracy)."""
 
-    def train_step(state: State, batch: tuple[jax.Array, jax.Array, jax.Array]):
+    def train_step(state: TrainState, batch: tuple[jax.Array, jax.Array, jax.Array]):
         x, y, key = batch
 
         def loss_fn(params: dict) -> jax.Array:
@@ -82,11 +76,10 @@ def make_steps(model: Head, tx: optax.GradientTransformation, batch_size: int) -
             return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
 
         loss, grads = jax.value_and_grad(loss_fn)(state.params)
-        updates, opt_state = tx.update(grads, state.opt_state, state.params)
-        return State(optax.apply_updates(state.params, updates), opt_state), loss
+        return state.apply_gradients(grads=grads), loss
 
     @jax.jit
-    def train_epoch(state: State, x: jax.Array, y: jax.Array, key: jax.Array):
+    def train_epoch(state: TrainState, x: jax.Array, y: jax.Array, key: jax.Array):
         order_key, dropout_key = jax.random.split(key)
         steps = len(x) // batch_size
         order = jax.random.permutation(order_key, len(x))[: steps * batch_size].reshape(steps, batch_size)
@@ -123,13 +116,13 @@ def train_head(features: np.ndarray, labels: np.ndarray, kind: str = "mlp", hidd
     model = Head(int(labels.max()) + 1, hidden if kind == "mlp" else 0, dropout)
     tx = optax.adam(learning_rate or LEARNING_RATES[kind])
     init_key, key = jax.random.split(prng_key(seed))
-    params = jax.jit(model.init)(init_key, x[:1])["params"]
-    state = State(params, tx.init(params))
-    train_epoch, evaluate = make_steps(model, tx, batch_size)
-    best, best_params, best_epoch, history = (-1.0, np.inf), params, 0, []
+    variables = jax.jit(model.init)(init_key, x[:1])
+    state = TrainState.start(model.apply, variables, tx)
+    train_epoch, validate = make_steps(model, batch_size)
+    best, best_params, best_epoch, history = (-1.0, np.inf), variables["params"], 0, []
     for epoch in trange(max_epochs, desc=f"{kind} head", leave=False, disable=not progress):
         state, loss = train_epoch(state, x_fit, y_fit, jax.random.fold_in(key, epoch))
-        val_loss, val_acc = evaluate(state.params, x_val, y_val)
+        val_loss, val_acc = validate(state.params, x_val, y_val)
         row = {"epoch": epoch + 1, **{k: float(v) for k, v in jax.device_get({"loss": loss, "val_loss": val_loss, "val_acc": val_acc}).items()}}
         history.append(row)
         if (row["val_acc"], -row["val_loss"]) > (best[0], -best[1]):
@@ -137,7 +130,7 @@ def train_head(features: np.ndarray, labels: np.ndarray, kind: str = "mlp", hidd
         elif epoch + 1 - best_epoch >= patience:
             break
     if refit:
-        state = State(params, tx.init(params))
+        state = TrainState.start(model.apply, variables, tx)
         for epoch in range(best_epoch):
             state, _ = train_epoch(state, x, y, jax.random.fold_in(key, epoch))
         best_params, fit = state.params, np.arange(len(labels))
@@ -147,8 +140,7 @@ def train_head(features: np.ndarray, labels: np.ndarray, kind: str = "mlp", hidd
 def accuracy(trained: Trained, features: np.ndarray, labels: np.ndarray) -> float:
     """The head's accuracy on (n, ...) features (L2-normalised here, as in training)."""
     check_split(features, labels, "test")
-    logits = trained.model.apply({"params": trained.params}, jnp.asarray(l2_normalized(features), jnp.float32))
-    return float((np.asarray(logits).argmax(-1) == np.asarray(labels)).mean())
+    return evaluate(trained.model.apply, {"params": trained.params}, l2_normalized(features), labels, batch_size=512)[1]
 
 
 def head_sweep(features_for: Callable[[str], tuple[np.ndarray, np.ndarray]], layers: Sequence[str], train_labels: np.ndarray,

@@ -15,6 +15,7 @@ from flax import traverse_util
 
 from jaxdl import models
 from jaxdl.errors import WeightsError
+from jaxdl.keys import prng_key
 from jaxdl.weights.keymaps import torch_rules
 from jaxdl.weights.rules import Rule
 from jaxdl.weights.sources import Source, label, read_state_dict
@@ -67,7 +68,7 @@ def abstract_variables(arch: str, classes: int, **options) -> dict[tuple[str, ..
     """Flattened shapes/dtypes of the model's variables, computed without allocating them."""
     model = models.create(arch, num_classes=classes, **options)
     x = jax.ShapeDtypeStruct((1, INIT_SIZE, INIT_SIZE, 3), jnp.float32)
-    return traverse_util.flatten_dict(jax.eval_shape(model.init, jax.random.key(0), x))
+    return traverse_util.flatten_dict(jax.eval_shape(model.init, prng_key(0), x))
 
 
 def convert_one(rule: Rule, array: np.ndarray, expected: jax.ShapeDtypeStruct, name: str) -> np.ndarray:
