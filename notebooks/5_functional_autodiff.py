@@ -49,7 +49,7 @@ from jaxdl import models
 from jaxdl.data.digits import digits
 from jaxdl.figures import panels, plot_curves
 from jaxdl.models.conv import Conv
-from jaxdl.models.dcgan import ConvTranspose
+from jaxdl.models.dcgan import ConvTranspose, conv
 from jaxdl.models.max_pool import max_pool
 from jaxdl.report import markdown_table
 from jaxdl.visualize.digits import digit_splits
@@ -64,9 +64,10 @@ _, x_test, _, y_test = map(jnp.asarray, digit_splits(0))
 print(f"{subject.name}: {sum(p.size for p in jax.tree.leaves(variables)):,} parameters, {len(x_test)} test digits {x_test.shape[1:]}")
 
 
-def best_time(fn, *args, repeat: int = 3) -> float:
-    """Best wall time (s) of `fn(*args)` over `repeat` calls, after a first call that compiles it."""
-    jax.block_until_ready(fn(*args))
+def best_time(fn, *args, repeat: int = 3, warm: bool = False) -> float:
+    """Best wall time (s) of `fn(*args)` over `repeat` calls, after a first call that compiles it (none if `warm`)."""
+    if not warm:
+        jax.block_until_ready(fn(*args))
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -90,13 +91,19 @@ def logits_of_image(variables, image):
     return model.apply(variables, image[None])[0]
 
 
+@jax.jit
+def forward_and_reverse(variables, x, v, u):
+    f = partial(logits_of_image, variables)
+    logits, Jv = jax.jvp(f, (x,), (v,))  # forward: J v, how each logit moves along v
+    _, pullback = jax.vjp(f, x)
+    (uJ,) = pullback(u)  # reverse: u^T J, d logit_label / d image (one 32x32 map)
+    return logits, Jv, uJ
+
+
 x0, label0 = x_test[0], int(y_test[0])
 v = jax.random.normal(jax.random.key(0), x0.shape)  # a direction in image space
 u = jax.nn.one_hot(label0, 10)  # a covector on the logits: "the true class's logit"
-f = partial(logits_of_image, variables)
-logits0, Jv = jax.jvp(f, (x0,), (v,))  # forward: J v, how each logit moves along v
-_, pullback = jax.vjp(f, x0)
-(uJ,) = pullback(u)  # reverse: u^T J, d logit_label / d image (one 32x32 map)
+logits0, Jv, uJ = forward_and_reverse(variables, x0, v, u)
 print(f"digit {label0}: logits {np.round(logits0, 2)}")
 print(f"J v = {np.round(Jv, 3)}")
 print(f"<u, J v> = {float(u @ Jv):.6f}   <u^T J, v> = {float((uJ * v).sum()):.6f}")
@@ -124,9 +131,9 @@ for side in (1, 4, 16, 32):
     J_fwd, J_rev = by_jvps(variables, patch, x0), by_vjps(variables, patch, x0)
     assert J_fwd.shape == (10, side, side, 1)
     assert np.allclose(J_fwd, J_rev, rtol=1e-5, atol=1e-5 * float(np.abs(J_rev).max())), f"jacfwd != jacrev at s={side}"
-    t_fwd, t_rev = best_time(by_jvps, variables, patch, x0), best_time(by_vjps, variables, patch, x0)
+    t_fwd, t_rev = best_time(by_jvps, variables, patch, x0, warm=True), best_time(by_vjps, variables, patch, x0, warm=True)
     rows.append({"inputs n": side * side, "outputs m": 10, "jacfwd (n JVPs) ms": 1e3 * t_fwd, "jacrev (m VJPs) ms": 1e3 * t_rev,
-                 "jacfwd / jacrev": t_fwd / t_rev, "max |jacfwd - jacrev|": float(np.abs(J_fwd - J_rev).max())})
+                 "jacfwd / jacrev": t_fwd / t_rev, "largest difference": float(np.abs(J_fwd - J_rev).max())})
     jacobian = J_rev
 display(Markdown(markdown_table(rows)))
 
@@ -160,21 +167,28 @@ display(Image(panels([[np.abs(np.asarray(jacobian[c])) for c in range(10)]], [[f
 # limits plain gradient descent's step size (it diverges along that direction when lr > 2 / lambda_max).
 
 # %%
+@partial(jax.jit, static_argnums=0)
 def hvp(loss, w, v, batch):
     """H v at w without forming H: forward-mode derivative (jvp) of the reverse-mode gradient."""
     return jax.jvp(lambda w: jax.grad(loss)(w, batch), (w,), (v,))[1]
 
 
-@partial(jax.jit, static_argnames=("loss", "steps"))
-def power_iteration(loss, w, batch, key, steps):
-    """(v.Hv after every step, last v): power iteration on the Hessian of loss(., batch) at the flat parameters w."""
-    def step(v, _):
-        hv = hvp(loss, w, v, batch)
-        return hv / jnp.linalg.norm(hv), v @ hv
+@partial(jax.jit, static_argnames="loss")
+def power_step(loss, w, v, batch):
+    """One step of power iteration from a unit vector v: (H v / ||H v||, the Rayleigh quotient v.Hv)."""
+    hv = hvp(loss, w, v, batch)
+    return hv / jnp.linalg.norm(hv), v @ hv
 
-    start = jax.random.normal(key, w.shape)
-    v, estimates = lax.scan(step, start / jnp.linalg.norm(start), length=steps)
-    return estimates, v
+
+def power_iteration(loss, w, batch, key, steps):
+    """(v.Hv after every step, last v): the Hessian of loss(., batch) at the flat parameters w, its largest-magnitude
+    eigenvalue. A Python loop over one jitted step: as a lax.scan, XLA:CPU ran the digits CNN's HVP 27x slower."""
+    v = jax.random.normal(key, w.shape)
+    v, estimates = v / jnp.linalg.norm(v), []
+    for _ in range(steps):
+        v, estimate = power_step(loss, w, v, batch)
+        estimates.append(float(estimate))
+    return np.array(estimates), v
 
 
 def cross_entropy(network, params, batch):
@@ -194,7 +208,7 @@ class TinyCNN(nn.Module):
 images8, labels8 = digits()
 tiny_batch = (jnp.asarray(images8[:256, ..., None] / 255.0, jnp.float32), jnp.asarray(labels8[:256]))
 tiny = TinyCNN()
-tiny_w, tiny_unravel = ravel_pytree(tiny.init(jax.random.key(0), tiny_batch[0][:1])["params"])
+tiny_w, tiny_unravel = ravel_pytree(jax.jit(tiny.init)(jax.random.key(0), tiny_batch[0][:1])["params"])
 tiny_loss = lambda w, batch: cross_entropy(tiny, tiny_unravel(w), batch)  # noqa: E731 — the loss of the flat parameters
 
 H = jax.jit(jax.hessian(tiny_loss))(tiny_w, tiny_batch)  # dense: n x n, n JVPs of the gradient
@@ -202,7 +216,8 @@ spectrum = np.linalg.eigvalsh(np.asarray(H, np.float64))
 dense_top = spectrum[np.abs(spectrum).argmax()]
 probe = jax.random.normal(jax.random.key(1), tiny_w.shape)
 assert np.allclose(hvp(tiny_loss, tiny_w, probe, tiny_batch), H @ probe, rtol=1e-4, atol=1e-5 * float(np.abs(H @ probe).max()))
-tiny_estimates, _ = power_iteration(tiny_loss, tiny_w, tiny_batch, jax.random.key(2), 200)
+tiny_steps = 60
+tiny_estimates, _ = power_iteration(tiny_loss, tiny_w, tiny_batch, jax.random.key(2), tiny_steps)
 print(f"TinyCNN: {tiny_w.size} parameters; dense Hessian {H.shape}: top eigenvalue {dense_top:.6f}, "
       f"next {sorted(np.abs(spectrum))[-2]:.6f}; power iteration: {float(tiny_estimates[-1]):.6f}")
 assert abs(float(tiny_estimates[-1]) - dense_top) <= 1e-3 * abs(dense_top), "power iteration != dense Hessian's top eigenvalue"
@@ -215,17 +230,17 @@ assert abs(float(tiny_estimates[-1]) - dense_top) <= 1e-3 * abs(dense_top), "pow
 # %%
 w, unravel = ravel_pytree(variables["params"])
 cnn_loss = lambda w, batch: cross_entropy(model, unravel(w), batch)  # noqa: E731
-batch = (x_test[:256], y_test[:256]) if QUICK else (x_test, y_test)
-steps = 30 if QUICK else 100
+batch = (x_test[:128], y_test[:128]) if QUICK else (x_test, y_test)
+steps = 20 if QUICK else 100
 start = time.perf_counter()
-estimates, top_v = jax.block_until_ready(power_iteration(cnn_loss, w, batch, jax.random.key(3), steps))
+estimates, top_v = power_iteration(cnn_loss, w, batch, jax.random.key(3), steps)
 seconds = time.perf_counter() - start
 lam = float(estimates[-1])
 residual = float(jnp.linalg.norm(hvp(cnn_loss, w, top_v, batch) - lam * top_v))
-t_grad = best_time(jax.jit(jax.grad(cnn_loss)), w, batch)
-t_hvp = best_time(jax.jit(partial(hvp, cnn_loss)), w, top_v, batch)
+t_grad = best_time(jax.jit(jax.grad(cnn_loss)), w, batch, repeat=2)
+t_hvp = best_time(partial(hvp, cnn_loss), w, top_v, batch, repeat=2)
 display(Markdown(markdown_table([
-    {"network": "TinyCNN (8x8 digits)", "parameters": int(tiny_w.size), "batch": len(tiny_batch[1]), "iterations": 200,
+    {"network": "TinyCNN (8x8 digits)", "parameters": int(tiny_w.size), "batch": len(tiny_batch[1]), "iterations": tiny_steps,
      "top eigenvalue": float(tiny_estimates[-1]), "dense Hessian's": float(dense_top), "2 / lambda (lr limit)": 2 / float(dense_top)},
     {"network": subject.name, "parameters": int(w.size), "batch": len(batch[1]), "iterations": steps,
      "top eigenvalue": lam, "dense Hessian's": "(1.2 TB: not formed)", "2 / lambda (lr limit)": 2 / lam}])))
@@ -242,7 +257,8 @@ display(Image(plot_curves(curves, "iteration", ["TinyCNN", "digits CNN"],
 # **Reading it.** One HVP costs a small multiple of one gradient — never the Hessian's size — and a few
 # dozen of them give the top of the spectrum of a network with half a million parameters (`jax.hessian`
 # is `jacfwd(jacrev(f))`: n HVPs, affordable only for the tiny network). With lambda_max at hand,
-# 2 / lambda_max is the largest step plain gradient descent could take here without diverging along v;
+# 2 / lambda_max is the largest step plain gradient descent could take here (in the loss's quadratic
+# approximation) without diverging along v;
 # the same HVP drives Lanczos (the whole spectrum's density), Newton-CG and influence functions.
 #
 # ## 3. Per-example gradients: `jax.vmap(jax.grad(...))`
@@ -281,6 +297,8 @@ one_example = jax.jit(jax.grad(example_loss))
 examples = list(zip(x_test[:64], y_test[:64]))
 loop_s = best_time(lambda: [one_example(params, x, y) for x, y in examples])
 vmap_s = best_time(jax.jit(per_example_grads), params, x_test[:64], y_test[:64])
+print(f"64 per-example gradients: one jax.vmap(jax.grad) call {1e3 * vmap_s:.0f} ms, a Python loop of 64 jitted jax.grad calls "
+      f"{1e3 * loop_s:.0f} ms")
 order = np.argsort(norms)
 extremes = [*order[::-1][:5], *order[:5]]
 display(Markdown(markdown_table([{"test digit": int(i), "label": int(labels[i]), "predicted": int(predicted[i]), "loss": float(losses[i]),
@@ -295,10 +313,14 @@ display(Image(panels([[np.asarray(x_test[i]) for i in extremes[:5]], [np.asarray
                      OUT / "gradient_norms.png", size=1.5, suptitle="largest (top) and smallest (bottom) per-example gradients")))
 
 # %% [markdown]
-# **Reading it.** The mean of the per-example gradients is exactly the batch gradient (checked above), and
-# `vmap` computes all of them in about the time of a few single gradients. The norm and the loss rank the
-# examples almost identically: the largest gradients belong to misclassified or ambiguous digits, the
-# smallest to confidently right ones (a cross-entropy gradient vanishes as p_label -> 1).
+# **Reading it.** The mean of the per-example gradients is the batch gradient (checked above). The norm and
+# the loss rank the examples almost identically: the largest gradients belong to misclassified or ambiguous
+# digits, the smallest to confidently right ones (a cross-entropy gradient vanishes as p_label -> 1).
+# `vmap` is one program, usable inside a jitted training step (DP-SGD clips each example's gradient
+# there), but not automatically the fastest: on this 2-core CPU the loop of jitted single-example gradients
+# beat it (printed above). Most of the vmapped call's time is fc1's gradients — 64 outer products of
+# 4096 x 128 (134 MB), which XLA:CPU writes in a transposed layout and then copies (fc1 and fc2 alone: 176 of
+# 260 ms when this was written; the convolutions' per-example kernel gradients, grouped convolutions: 34 ms).
 #
 # ## 4. `jax.checkpoint`: time for memory, on VGG16 saliency at batch 16
 #
@@ -318,9 +340,20 @@ if QUICK:
 images = jax.random.uniform(jax.random.key(4), (16, size, size, 3))
 classes = jnp.arange(16) * 61 % 1000
 shapes = jax.eval_shape(vgg.init, jax.random.key(0), images[:1])
-rng = np.random.default_rng(0)  # He-normal kernels, zero biases: flax's own init of 138 M parameters takes ~8 s here
-vgg_variables = jax.tree.map(lambda s: rng.standard_normal(s.shape, np.float32) * np.float32(math.sqrt(2 / math.prod(s.shape[:-1])))
-                             if len(s.shape) > 1 else np.zeros(s.shape, np.float32), shapes)
+rng = np.random.default_rng(0)
+
+
+def he_uniform(shape):
+    """U(-a, a), a = sqrt(6 / fan_in), drawn with numpy: flax's own init of 138 M parameters takes ~8 s on this CPU."""
+    if len(shape) == 1:
+        return np.zeros(shape, np.float32)  # biases
+    weights = rng.random(shape, np.float32)
+    weights -= 0.5
+    weights *= np.float32(2 * math.sqrt(6 / math.prod(shape[:-1])))
+    return weights
+
+
+vgg_variables = jax.tree.map(lambda s: he_uniform(s.shape), shapes)
 BLOCKS = ("pool1", "pool2", "pool3", "pool4", "pool5")
 
 
@@ -350,12 +383,12 @@ rows, maps = [], {}
 for name, logits in (("plain", vgg_logits), ("checkpointed blocks", vgg_logits_checkpointed)):
     lowered = saliency_with(logits).lower(vgg_variables, images, classes)
     compiled = lowered.compile(memory_first)
-    maps[name] = compiled(vgg_variables, images, classes)
+    maps[name] = jax.block_until_ready(compiled(vgg_variables, images, classes))  # also the warm-up call
     row = {"saliency": name, "convolutions": lowered.as_text().count("stablehlo.convolution")}
     if on_cpu:
         row["MiB, XLA:CPU's default scheduler"] = lowered.compile().memory_analysis().temp_size_in_bytes / 2 ** 20
     rows.append(row | {memory: compiled.memory_analysis().temp_size_in_bytes / 2 ** 20,
-                       "s per batch": best_time(compiled, vgg_variables, images, classes, repeat=2)})
+                       "s per batch": best_time(compiled, vgg_variables, images, classes, repeat=2, warm=True)})
 display(Markdown(markdown_table(rows)))
 plain, checkpointed = rows
 print(f"checkpointed / plain: memory {checkpointed[memory] / plain[memory]:.2f}x, time {checkpointed['s per batch'] / plain['s per batch']:.2f}x")
@@ -376,9 +409,9 @@ assert checkpointed[memory] < plain[memory], "checkpointing saved no memory"
 # ## 5. `jax.linear_transpose`: transposed convolutions and reverse mode
 #
 # A linear map's transpose is another linear map; JAX derives it from the function itself. The transpose of
-# DCGAN's discriminator convolution (4x4, stride 2, padding 1) is exactly the generator's transposed
-# convolution with the **same** kernel — jaxdl's `ConvTranspose`, written as one 3x3 convolution over
-# sub-pixel phases — and its value equals the VJP of the convolution.
+# a DCGAN discriminator's convolution (4x4, stride 2, padding 1, no bias: linear) is exactly the generator's
+# transposed convolution with the **same** kernel — jaxdl's `ConvTranspose`, written as one 3x3 convolution
+# over sub-pixel phases — and its value equals the VJP of the convolution.
 
 # %%
 normal = np.random.default_rng(5).standard_normal
@@ -386,19 +419,22 @@ kernel = jnp.asarray(0.1 * normal((4, 4, 3, 8)), jnp.float32)  # HWIO: 3 -> 8 fe
 x = jnp.asarray(normal((2, 16, 16, 3)), jnp.float32)
 
 
-def conv(x):
-    """The discriminator's convolution: 4x4, stride 2, padding 1 (16x16x3 -> 8x8x8)."""
-    return lax.conv_general_dilated(x, kernel, (2, 2), ((1, 1), (1, 1)), dimension_numbers=("NHWC", "HWIO", "NHWC"))
+discriminator_layer = conv(8, stride=2, padding=1, name="conv1")  # jaxdl's DCGAN Conv2d(k=4, s=2, p=1, bias=False)
 
 
-y = jnp.asarray(normal(conv(x).shape), jnp.float32)
-(transposed,) = jax.linear_transpose(conv, x)(y)  # x is only an example of the input's shape and dtype
-generator = ConvTranspose(3, 2).apply({"params": {"kernel": kernel}}, y)  # 8x8x8 -> 16x16x3, same kernel
-(pulled,) = jax.vjp(conv, x)[1](y)
+def convolve(x):
+    """16x16x3 -> 8x8x8, linear in x."""
+    return discriminator_layer.apply({"params": {"kernel": kernel}}, x)
+
+
+y = jnp.asarray(normal(convolve(x).shape), jnp.float32)
+(transposed,) = jax.linear_transpose(convolve, x)(y)  # x is only an example of the input's shape and dtype
+generator = ConvTranspose(3, 2).apply({"params": {"kernel": kernel}}, y)  # 8x8x8 -> 16x16x3, the same kernel
+(pulled,) = jax.vjp(convolve, x)[1](y)
 print(f"conv {x.shape} -> {y.shape}, its transpose {y.shape} -> {transposed.shape}: max |transpose - ConvTranspose| "
       f"{float(jnp.abs(transposed - generator).max()):.2e}, max |transpose - vjp| {float(jnp.abs(transposed - pulled).max()):.2e}")
 assert np.allclose(transposed, generator, atol=1e-5) and np.allclose(transposed, pulled, atol=1e-6)
-assert np.isclose(float((conv(x) * y).sum()), float((x * transposed).sum()), rtol=1e-4)  # <A x, y> = <x, A^T y>
+assert np.isclose(float((convolve(x) * y).sum()), float((x * transposed).sum()), rtol=1e-4)  # <A x, y> = <x, A^T y>
 
 # %% [markdown]
 # Reverse mode *is* forward mode followed by a transposition: `jax.linearize` gives the network's linear map
@@ -407,17 +443,23 @@ assert np.isclose(float((conv(x) * y).sum()), float((x * transposed).sum()), rto
 # one-hot gives the saliency gradient of section 1:
 
 # %%
-logits0, jvp_at_x0 = jax.linearize(f, x0)  # J v for any v, the forward pass done once
-pullback_by_transpose = jax.linear_transpose(jvp_at_x0, x0)
-(uJ_transposed,) = pullback_by_transpose(u)
-display(Markdown(markdown_table([
-    {"route": "jax.vjp (section 1)", "max |d logit / dx|": float(jnp.abs(uJ).max()), "max difference": 0.0},
-    {"route": "linear_transpose(linearize)", "max |d logit / dx|": float(jnp.abs(uJ_transposed).max()),
-     "max difference": float(jnp.abs(uJ_transposed - uJ).max())},
-    {"route": "jax.grad of the logit", "max |d logit / dx|": float(jnp.abs(jax.grad(lambda x: f(x)[label0])(x0)).max()),
-     "max difference": float(jnp.abs(jax.grad(lambda x: f(x)[label0])(x0) - uJ).max())}])))
+@jax.jit
+def by_transposition(variables, x, v, u, label):
+    f = partial(logits_of_image, variables)
+    _, jvp_at_x = jax.linearize(f, x)  # the linear map v -> J v at x (the forward pass done once)
+    pullback = jax.linear_transpose(jvp_at_x, x)  # its transpose: u -> u^T J
+    (uJ,) = pullback(u)
+    return uJ, jvp_at_x(v), jax.grad(lambda x: f(x)[label])(x)
+
+
+uJ_transposed, Jv_linearized, grad_logit = by_transposition(variables, x0, v, u, label0)
+display(Markdown(markdown_table([{"d logit_label / dx by": route, "largest magnitude": float(jnp.abs(value).max()),
+                                  "largest difference from jax.vjp's": float(jnp.abs(value - uJ).max())}
+                                 for route, value in (("jax.vjp (section 1)", uJ), ("linear_transpose(linearize)", uJ_transposed),
+                                                      ("jax.grad", grad_logit))])))
 assert np.allclose(uJ_transposed, uJ, rtol=1e-5, atol=1e-6 * float(jnp.abs(uJ).max()))
-assert np.allclose(jvp_at_x0(v), Jv, rtol=1e-5, atol=1e-6)
+assert np.allclose(grad_logit, uJ, rtol=1e-5, atol=1e-6 * float(jnp.abs(uJ).max()))
+assert np.allclose(Jv_linearized, Jv, rtol=1e-5, atol=1e-5)
 
 # %% [markdown]
 # ## 6. `jax.export`: the compiled program for another platform
@@ -447,13 +489,15 @@ print(f"exported for {[e.platforms for e in exported.values()]}: inputs {[str(a)
       f"after {len(exported['cuda'].in_avals) - 2} parameter arrays; StableHLO text in {OUT}")
 ours = exported["cpu"].call(variables, batch_images, batch_classes)  # the exported program, run here
 assert np.allclose(ours, jax.jit(digits_saliency)(variables, batch_images, batch_classes), rtol=1e-5, atol=1e-7)
-assert all(operations[platform]["convolution"] >= 2 for platform in exported)
+assert all(operations[platform]["convolution"] == 4 for platform in exported)  # 2 convolutions forward, 2 input gradients
+assert operations["cpu"]["select_and_scatter"] == 0 and all(operations[p]["select_and_scatter"] == 2 for p in ("cuda", "tpu"))
 
 # %% [markdown]
 # **Reading it.** An exported program is the whole differentiated computation — forward and backward
-# passes, the weights as arguments, no Python model code. `exported.serialize()` turns it into bytes (it
-# needs the `flatbuffers` package, not installed here) and `jax.export.deserialize(...).call(...)` runs them
-# on a machine with that accelerator. The operation counts show what each platform will compile: jaxdl's
-# XLA:CPU rewrites of the convolution and max-pool (measured faster on a CPU, DESIGN.md) belong in the `cpu`
-# program only, the `cuda` and `tpu` programs keeping XLA's own convolution and max-pool gradient
-# (`select_and_scatter`).
+# passes, the weights as arguments, no Python model code. `exported.serialize()` turns it into bytes (with
+# the `flatbuffers` package, which jaxdl does not install) and `jax.export.deserialize(...).call(...)` runs
+# them on a machine with that accelerator. The counts show what each platform will compile: jaxdl's XLA:CPU
+# rewrites (max-pools as strided views, their gradient written with slices, compares and selects; measured
+# faster on a CPU, DESIGN.md) are in the `cpu` program only, chosen when the program is lowered
+# (`lax.platform_dependent`); the `cuda` and `tpu` programs hold XLA's own max-pool (`reduce_window`) and its
+# gradient (`select_and_scatter`), one per pool.
