@@ -16,9 +16,12 @@ demo: $(PY)
 	$(PY) -m pip install -q -e .
 	$(PY) -m jaxdl.cli run all --quick --out runs/demo
 
+# The parity tests run twice: with XLA's defaults on this CPU, then as the CLI runs (jaxdl.configure()'s flags) with
+# XLA:CPU held to AVX2, so that a tolerance fitted to one CPU's vector width fails here too.
 test: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pytest -m "not long" $(PYTEST_ARGS)
+	JAXDL_TEST_XLA=cli XLA_FLAGS="$(XLA_FLAGS) --xla_cpu_max_isa=AVX2" $(PY) -m pytest -m "parity and not long" $(PYTEST_ARGS)
 
 test-long: $(PY)
 	$(PY) -m pip install -q -e '.[test]'

@@ -1,7 +1,10 @@
 """jaxdl's XLA:CPU settings, applied in one place that the CLI and the library share: `jaxdl.configure()`.
 
 Handing convolutions to the YNNPACK library took VGG16 from 0.92-0.96x to 1.09-1.17x PyTorch's
-speed on a 2-core x86 CPU, and did not slow the DCGAN step (scripts/bench_features.py).
+speed on a 2-core x86 CPU, and did not slow the DCGAN step (scripts/bench_features.py). The flag is a list
+that replaces XLA's default one: naming convolutions alone took matrix products with a transposed operand
+off YNNPACK, and `g @ W.T` with VGG16's fc6 kernel (4x4096 by 25088x4096, the input gradient of every
+VGG saliency and attack step) took 746 ms instead of 43 ms; naming dots too brings it back to 49 ms.
 XLA reads XLA_FLAGS once, when its backend starts (the first computation), so `configure()` must
 run before that; the CLI calls it first thing, a script or notebook calls `jaxdl.configure()` to
 get the CLI's numbers. XLA aborts the whole process on a flag it does not know, so each flag is
@@ -17,8 +20,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-YNN_CONV = "--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_INDIVIDUAL_CONVOLUTION"
-CPU_FLAGS = (YNN_CONV,)
+YNN = "--xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_INDIVIDUAL_CONVOLUTION,LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT"
+CPU_FLAGS = (YNN,)
 
 
 def flag_name(flag: str) -> str:
@@ -37,12 +40,12 @@ def accelerator_installed() -> bool:
 
 
 def known_to_jaxlib(flag: str) -> bool:
-    """True when the installed jaxlib's XLA defines the flag's name (and its value, if an enum name): XLA would
+    """True when the installed jaxlib's XLA defines the flag's name (and its values, if enum names): XLA would
     abort on it otherwise. The names are looked up in jaxlib's shared libraries, which hold every flag's name."""
     spec = importlib.util.find_spec("jaxlib")
     if spec is None or spec.origin is None:
         return False
-    words = [flag_name(flag).encode()] + [v.encode() for v in re.findall(r"=([A-Z][A-Z0-9_]+)$", flag)]
+    words = [flag_name(flag).encode()] + [v.encode() for v in re.findall(r"[=,]([A-Z][A-Z0-9_]+)(?=,|$)", flag)]
     libraries = sorted(Path(spec.origin).parent.glob("*.so"), key=lambda p: -p.stat().st_size)
     for library in libraries:
         with open(library, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:

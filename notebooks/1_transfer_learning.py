@@ -15,33 +15,44 @@
 # # Practical 1 — Transfer learning (VGG16, 15-Scene)
 #
 # The course's questions in order, each answered with jaxdl calls and their output.
-# **Quick mode** (`JAXDL_QUICK=1`, the default when `../shared` is absent): scikit-learn's 1,797 real
-# digits upsampled to 32x32 RGB through a seeded *random* SqueezeNet 1.1, tiny budgets (about a minute).
+# **Quick mode** (`JAXDL_QUICK=1`, the default when `../shared` is absent): `TransferConfig().quick()`, 600 of
+# scikit-learn's real digits upsampled to 64x64 RGB through SqueezeNet 1.0 (a seeded *random* init unless
+# `$JAXDL_WEIGHTS` holds its weights), tiny budgets (about a minute).
 # **Real mode** (`JAXDL_QUICK=0`): 15-Scene at 224x224 through the real ImageNet SqueezeNet 1.0 of
 # `../shared/weights` (the only ImageNet network available here; VGG16's own weights are not).
 
 # %%
-import time
 import warnings
+from dataclasses import replace
 
-import numpy as np
 from IPython.display import Image, Markdown, display
 from nbsetup import quick_mode, run_dir, shared_dir
 from sklearn.exceptions import ConvergenceWarning
 
-from jaxdl import models
-from jaxdl.features import extract
-from jaxdl.pretrained import variables_for
-from jaxdl.report import markdown_table, write_table
-from jaxdl.summary import layer_table
-from jaxdl.transfer.head import accuracy, train_head
-from jaxdl.transfer.results import accuracy_vs_c
-from jaxdl.transfer.svm import COURSE_CS, layer_sweep, svm_sweep
+from jaxdl.report import markdown_table
+from jaxdl.transfer.config import TransferConfig
+from jaxdl.transfer.run import run
 
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("transfer")
-CS = (1e-2, 1.0, 1e2) if QUICK else COURSE_CS  # the course's grid is 1e-5 ... 1e2
 warnings.filterwarnings("ignore", category=ConvergenceWarning)  # liblinear stops at its iteration limit on raw features, large C
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
+
+# %% [markdown]
+# The whole practical is one experiment, `jaxdl.transfer.run.run(config, out)`, the one `jaxdl transfer` and
+# `jaxdl run transfer` call: the notebook builds its config (the course's defaults; `quick()` in quick mode), asks
+# for both feature normalisations, and reads the answers from the tables and figures it returns.
+
+# %%
+if QUICK:  # scikit-learn's digits through a seeded random SqueezeNet: the mechanics, not the course's numbers
+    config = TransferConfig().quick()
+else:  # 15-Scene and the real SqueezeNet 1.0; the network comparison runs below on a smaller cut
+    config = TransferConfig(data=str(SHARED / "data" / "15scene"), compare=(),
+                            weights=(f"squeezenet1_0={SHARED / 'weights' / 'squeezenet1_0-imagenet-dc.safetensors'}",))
+config = replace(config, summary=("vgg16",), l2="both")
+result = run(config, OUT, progress=False)
+tables = dict(result.tables)
+caption = lambda start: next(name for name in tables if name.startswith(start))  # noqa: E731
+print("\n".join(result.notes))
 
 # %% [markdown]
 # ## VGG16: how many parameters, and where are they?
@@ -51,7 +62,7 @@ print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
 # nothing is allocated), with the weights and biases of every named layer.
 
 # %%
-vgg = layer_table("vgg16", 224)
+vgg = tables[caption("vgg16 layers")]
 display(Markdown(markdown_table([row for row in vgg if row["parameters"] or row["layer"].startswith("pool")])))
 total = vgg[-1]["parameters"]
 fc = sum(row["parameters"] for row in vgg if row["layer"].startswith("fc"))
@@ -81,45 +92,14 @@ print("fc8 output shape:", next(row["output shape"] for row in vgg if row["layer
 # (`extract(..., layers=[...])`), average-pooled over space.
 
 # %%
-LAYERS = ("fire5", "fire7", "fire9", "conv10")
-if QUICK:
-    from sklearn.model_selection import train_test_split
-
-    from jaxdl.data.digits import digits
-    from jaxdl.data.imagenet import preprocess
-
-    ARCH, WEIGHTS, SIZE = "squeezenet1_1", "random", 32
-    images, labels = digits()
-    inputs = np.stack([preprocess(image, SIZE) for image in images[:600]])
-    x_train, x_test, y_train, y_test = train_test_split(inputs, labels[:600], train_size=0.5, random_state=0, stratify=labels[:600])
-    splits = {"train": (x_train, y_train), "test": (x_test, y_test)}
-else:
-    from jaxdl.data import scene15
-
-    ARCH, WEIGHTS, SIZE = "squeezenet1_0", str(SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"), 224
-    splits, prepared = scene15.load(SHARED / "data" / "15scene", size=SIZE)
-model = models.create(ARCH)
-variables = variables_for(model, ARCH, WEIGHTS)
-start = time.perf_counter()
-features = {s: extract(model, variables, images, pool="avg", layers=LAYERS, progress=False) for s, (images, _) in splits.items()}
-print(f"{ARCH} ({WEIGHTS}), {len(splits['train'][1])} train / {len(splits['test'][1])} test images at {SIZE}x{SIZE}: "
-      f"features of {', '.join(LAYERS)} in {time.perf_counter() - start:.1f}s")
-print({layer: features["train"][layer].shape for layer in LAYERS})
-
-# %% [markdown]
-# ## Which layer, which C? The layer x C tables, with and without L2 normalisation
-
-# %%
-y_train, y_test = splits["train"][1], splits["test"][1]
-per_layer = lambda layer: (features["train"][layer], features["test"][layer])
-rows = layer_sweep(per_layer, LAYERS, y_train, y_test, CS, l2s=(True, False))
-write_table(rows, OUT / "svm")
+rows = tables[caption(f"{config.arch}: layer x C")]
 for l2 in (True, False):
-    table = [{"layer": layer, **{f"C={r['C']:g}": r["test_acc"] for r in rows if r["layer"] == layer and r["l2"] == l2}} for layer in LAYERS]
+    table = [{"layer": layer, **{f"C={r['C']:g}": r["test_acc"] for r in rows if r["layer"] == layer and r["l2"] == l2}}
+             for layer in config.layers]
     display(Markdown(f"**{'L2-normalised' if l2 else 'raw'} features — test accuracy**\n\n" + markdown_table(table)))
-best = max(rows, key=lambda r: r["test_acc"])
-print("best:", best)
-display(Image(accuracy_vs_c([r for r in rows if r["l2"]], OUT / "accuracy_vs_C.png", f"{ARCH}, L2-normalised")))
+display(Image(OUT / "accuracy_vs_C.png"))
+display(Markdown(markdown_table(tables[caption("per class")])))
+display(Image(OUT / "confusion.png"))
 
 # %% [markdown]
 # **Answer.** Deeper layers are more class-specific: on 15-Scene with the real SqueezeNet 1.0, fire9 and
@@ -133,30 +113,15 @@ display(Image(accuracy_vs_c([r for r in rows if r["l2"]], OUT / "accuracy_vs_C.p
 # ## The network comparison
 #
 # One row per network: the course's layer (VGG/AlexNet relu7, ResNet avgpool, SqueezeNet fire9), feature
-# dimension, extraction time, and test accuracy at C = 1 and at the best C. Only SqueezeNet 1.0 has real
+# dimension, and the test accuracy at the best C. Only SqueezeNet 1.0 has real
 # weights here; the others run from a seeded random init — the honest floor of transfer learning.
 
 # %%
-NETWORKS = ("squeezenet1_1", "resnet18") if QUICK else ("squeezenet1_0", "squeezenet1_1", "alexnet", "resnet34", "vgg16")
-LAYER_OF = {"alexnet": "relu7", "vgg16": "relu7", "resnet18": "avgpool", "resnet34": "avgpool"}
 if not QUICK:  # the course's networks at 112 px on the first 5 + 5 images of each class (README: minutes per network here)
-    splits = {split: scene15.first_per_class(scene15.load(SHARED / "data" / "15scene", size=112)[0][split], n)
-              for split, n in (("train", 5), ("test", 5))}
-comparison = []
-for arch in NETWORKS:
-    net, layer = models.create(arch), LAYER_OF.get(arch, "fire9")
-    weights = WEIGHTS if arch == ARCH else "random"
-    net_variables = variables if arch == ARCH else variables_for(net, arch, weights)
-    start = time.perf_counter()  # extraction (with its compilation), not the initialisation
-    feats = {s: extract(net, net_variables, images, layer, pool="avg", progress=False) for s, (images, _) in splits.items()}
-    seconds = time.perf_counter() - start
-    sweep = svm_sweep(feats["train"], splits["train"][1], feats["test"], splits["test"][1], CS)
-    at_one, top = next(r for r in sweep if r["C"] == 1.0), max(sweep, key=lambda r: r["test_acc"])
-    comparison.append({"network": arch, "layer": layer, "weights": "real" if weights != "random" else "random",
-                       "feature dim": feats["train"].shape[1], "extract s": round(seconds, 1),
-                       "test acc C=1": at_one["test_acc"], "best (C)": f"{top['test_acc']:.3f} ({top['C']:g})"})
-write_table(comparison, OUT / "networks")
-display(Markdown(markdown_table(comparison)))
+    networks = replace(config, size=112, per_class=(5, 5), summary=(), head="none", layers=("fire9",),
+                       compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9", "alexnet:relu7", "resnet34:avgpool", "vgg16:relu7"))
+    tables |= dict(run(networks, OUT / "networks", progress=False).tables)
+display(Markdown(markdown_table(tables[caption("network comparison")])))
 
 # %% [markdown]
 # **Answer.** With real ImageNet weights, depth and width pay (course reports: AlexNet 87.1 %, VGG16 relu7
@@ -166,21 +131,11 @@ display(Markdown(markdown_table(comparison)))
 # ## Instead of the SVM: can the network itself classify? A neural head
 #
 # Yes: replace the last layer by a 15-way (here 10-way) layer and train it — on cached features this is
-# a linear or MLP head trained with optax, early-stopped on a validation part carved from the
+# a linear or MLP head (`config.head`) trained with optax, early-stopped on a validation part carved from the
 # **training** split (never the test split).
 
 # %%
-layer = best["layer"]
-head_rows = []
-for kind in ("linear", "mlp"):
-    budget = {"batch_size": 32, "max_epochs": 30, "patience": 10} if QUICK else {}  # the defaults: 64, 300, 30
-    trained = train_head(features["train"][layer], y_train, kind, progress=False, **budget)
-    head_rows.append({"layer": layer, "head": kind, "best epoch": trained.best_epoch,
-                      "val acc": trained.history[trained.best_epoch - 1]["val_acc"],
-                      "test acc": accuracy(trained, features["test"][layer], y_test)})
-head_rows.append({"layer": layer, "head": f"LinearSVC (C={best['C']:g}, l2={best['l2']})", "test acc": best["test_acc"]})
-write_table(head_rows, OUT / "head")
-display(Markdown(markdown_table(head_rows)))
+display(Markdown(markdown_table(tables[caption("neural head")])))
 
 # %% [markdown]
 # **Answer.** A neural head reaches the SVM's accuracy (README, 15-Scene fire9: MLP 88.6 %, linear 86.7 %,

@@ -28,10 +28,10 @@ import jax.numpy as jnp
 from IPython.display import Image, Markdown, display
 from nbsetup import quick_mode, run_dir, shared_dir
 
+from jaxdl.gan.config import GanConfig
 from jaxdl.gan.losses import discriminator_loss, nonsaturating_loss, saturating_loss
-from jaxdl.gan.train import GanConfig, fit
+from jaxdl.gan.run import run
 from jaxdl.report import markdown_table
-from jaxdl.training import epoch_records
 
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("gan")
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
@@ -63,18 +63,18 @@ display(Markdown(markdown_table([
 #
 # ## Training: losses, samples, quality
 #
-# `fit` trains (or resumes, bit-identically) and writes per-epoch sample grids from a fixed z (for the
+# `run` (the practical's experiment, the same as `jaxdl gan` and `jaxdl run gan`) trains (or resumes,
+# bit-identically) each model of the config in OUT/MODEL and writes per-epoch sample grids from a fixed z (for the
 # cDCGAN one row per class, one column per z), the loss curves and a quality table: a small CNN trained on
 # the real images scores the samples — conditional accuracy, Fréchet distance in its feature space against
 # held-out real images (with the real-vs-real floor) and the classes covered.
 
 # %%
-if QUICK:
-    config = GanConfig(data="digits", conditional=True, ngf=16, ndf=16, epochs=2, batch_size=64, eval_samples=200,
-                       scorer_epochs=1, out=str(OUT / "cdcgan"))
+if QUICK:  # quick(): the cDCGAN alone
+    config = GanConfig(ngf=16, ndf=16, epochs=2, batch_size=64, eval_samples=200, scorer_epochs=1).quick()
 else:
-    config = GanConfig(data="mnist", root=str(SHARED / "data" / "mnist"), conditional=True, epochs=10, out=str(OUT / "cdcgan"))
-epochs = epoch_records(fit(config)[1])
+    config = GanConfig(data="mnist", root=str(SHARED / "data" / "mnist"), epochs=10).quick()
+epochs = run(config, OUT).tables[0][1]
 display(Markdown(markdown_table(epochs)))
 display(Image(OUT / "cdcgan" / "losses.png"))
 display(Image(sorted((OUT / "cdcgan" / "samples").glob("epoch_*.png"))[-1]))
@@ -105,5 +105,5 @@ print(json.dumps({k: epochs[-1][k] for k in epochs[-1] if k in ("cond_acc", "fre
 # **Answer.** In the sample grid each column keeps one z for all ten class rows, and a column keeps its
 # slant, stroke width and size across digits; along a straight line between two z (rows: classes,
 # columns: the path) the style morphs smoothly while the digit stays. z encodes the **style**, the label
-# the content (README, MNIST, `runs/gan_mnist_cond/samples/epoch_033.png`). In quick mode the generator
+# the content (README, MNIST, `runs/gan_mnist_cond/cdcgan/samples/epoch_033.png`). In quick mode the generator
 # has had a few dozen iterations: run with `JAXDL_QUICK=0` to see it.

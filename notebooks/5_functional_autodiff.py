@@ -471,7 +471,9 @@ assert np.allclose(Jv_linearized, Jv, rtol=1e-5, atol=1e-5)
 # `jax.export` serialises a jitted function as StableHLO for the platforms you name, with no accelerator
 # needed to export: a CPU-only machine exports for `cuda` or `tpu`. Below, the digits CNN's saliency (its
 # input gradient) is exported for three platforms; counting the operations of each program shows what
-# each platform will compile. The CPU program also runs here and gives the same maps.
+# each platform will compile. The CPU program also runs here and gives the same maps. (`jaxdl.export.export(fn,
+# *example, platforms=...)` is the same call, with one clear error for a platform name JAX does not know:
+# `jax.export` accepts any name and fails only where the program is loaded.)
 
 # %%
 def digits_saliency(variables, images, classes):

@@ -27,13 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-from jaxdl.xla import YNN_CONV
+from jaxdl.xla import YNN
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"  # parity.torch_layers: torchvision's module behind each layer name
 
 TARGETS = ("vgg16:relu7", "resnet50:avgpool", "alexnet:relu7")
 # XLA's defaults, and convolutions handed to the YNNPACK library (measured faster on x86 CPUs here).
-XLA_VARIANTS = ("", YNN_CONV)
+XLA_VARIANTS = ("", YNN)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -4,7 +4,7 @@ patches that `--contrast 0.005` would zero (they all fall in one word: why the d
     python scripts/bow_words_figure.py --root ../shared/data/15scene \\
         --vocabulary runs/bow/bow_cache/15scene-sift-s8-p16-c0.005-m300-k1000-n100000-seed0.npy --out docs/transfer/bow_words.png
 
-The vocabulary is the k-means cache written by `jaxdl transfer --method bow` / scripts/bow_scene15.py.
+The vocabulary is the k-means cache written by `jaxdl transfer --method bow`.
 """
 
 import argparse

@@ -1,7 +1,7 @@
 """Per-epoch GAN quality of one or more `jaxdl gan` runs: one table and one plot (Fréchet distance, conditional accuracy).
 
-    jaxdl gan --data digits --conditional --epochs 40 --out runs/gan_digits_cond
-    python scripts/gan_quality.py runs/gan_digits_cond runs/gan_mnist_cond --out runs/gan_quality
+    jaxdl gan --data digits --epochs 40 --out runs/gan_digits
+    python scripts/gan_quality.py runs/gan_digits/dcgan runs/gan_digits/cdcgan runs/gan_mnist_cond/cdcgan --out runs/gan_quality
 """
 
 import argparse
@@ -15,18 +15,23 @@ COLUMNS = ("epoch", "step", "d_loss", "g_loss", "frechet", "frechet_real", "mode
 
 
 def run_rows(run: Path) -> list[dict]:
-    """The per-epoch rows of one run (from its history.jsonl), labelled with the run's folder name."""
+    """The per-epoch rows of one model's run (from its history.jsonl), labelled RUN/MODEL."""
     epochs = epoch_records(read_history(run / "history.jsonl"))
-    return [{"run": run.name, **{k: row[k] for k in COLUMNS if k in row}} for row in epochs]
+    return [{"run": label(run), **{k: row[k] for k in COLUMNS if k in row}} for row in epochs]
+
+
+def label(run: Path) -> str:
+    """A model's folder as RUN/MODEL (`jaxdl gan` writes one folder per model, dcgan or cdcgan)."""
+    return f"{run.parent.name}/{run.name}"
 
 
 def main() -> None:
     """Collect the runs, write <out>/gan_quality.{md,csv} and one plot per score."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="+", type=Path, help="output folders of `jaxdl gan`")
+    parser.add_argument("runs", nargs="+", type=Path, help="model folders of `jaxdl gan` runs (OUT/dcgan, OUT/cdcgan)")
     parser.add_argument("--out", type=Path, default=Path("runs/gan_quality"))
     args = parser.parse_args()
-    per_run = {run.name: run_rows(run) for run in args.runs}
+    per_run = {label(run): run_rows(run) for run in args.runs}
     md, _ = write_table([row for rows in per_run.values() for row in rows], args.out / "gan_quality")
     for score in ("frechet", "cond_acc"):
         series = [{"epoch": r["epoch"], name: r[score]} for name, rows in per_run.items() for r in rows if score in r]

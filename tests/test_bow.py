@@ -104,7 +104,7 @@ def write_textures(root: Path, per_class: int, seed: int) -> None:
 def test_textures_well_above_chance_and_stages_cached(tmp_path, monkeypatch, capsys):
     write_textures(tmp_path / "tex", 10, seed=0)
     monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
-    argv = ["transfer", "--method", "bow", "--root", str(tmp_path / "tex"), "--out", str(tmp_path / "out")]
+    argv = ["transfer", "--method", "bow", "--data", str(tmp_path / "tex"), "--out", str(tmp_path / "out")]
     argv += ["--vocab", "24", "--sample", "1000", "--C", "1,10", "--pyramid", "0"]
     assert main(argv) == 0
     rows = (tmp_path / "out" / "bow.csv").read_text().splitlines()
@@ -145,7 +145,7 @@ def test_options_check_names_the_bad_option():
     ],
 )
 def test_bad_options_are_one_line(tmp_path, capsys, options, message):
-    assert main(["transfer", "--method", "bow", "--root", str(tmp_path), *options]) == 2
+    assert main(["transfer", "--method", "bow", "--data", str(tmp_path), *options]) == 2
     assert capsys.readouterr().err == f"jaxdl transfer: error: {message}\n"
 
 

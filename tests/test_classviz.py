@@ -21,6 +21,8 @@ from jaxdl.visualize.classviz import CourseSettings, jitter_offsets, visualize_c
 from jaxdl.visualize.subject import Subject, digits_subject
 from jaxdl.weights import from_torchvision
 
+pytestmark = pytest.mark.parity
+
 
 @pytest.mark.parametrize("shape, sigma", [((2, 5, 7, 3), 0.5), ((1, 9, 4, 1), 1.3), ((1, 11, 13, 3), 2.2)])
 def test_blur_equals_scipy(shape, sigma):

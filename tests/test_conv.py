@@ -9,6 +9,8 @@ from jax import lax
 
 from jaxdl.models.conv import conv_general_dilated
 
+pytestmark = pytest.mark.parity
+
 CASES = [
     ({"window_strides": (1, 1), "padding": ((1, 1), (1, 1))}, ("NHWC", "HWIO", "NHWC"), 1),
     ({"window_strides": (2, 2), "padding": "VALID"}, ("NHWC", "HWIO", "NHWC"), 1),
@@ -38,6 +40,7 @@ def test_values_and_both_gradients_equal_lax(settings, numbers, groups, k):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.skipif(jax.default_backend() != "cpu", reason="an assertion on XLA:CPU's compiled text")
 def test_input_gradient_in_a_loop_keeps_canonical_kernel_labels():
     # The reason for the module: inside a fori_loop, JAX's own input gradient leaves a convolution with swapped kernel
     # labels (01oi) that XLA:CPU runs on its slow path; ours leaves none.

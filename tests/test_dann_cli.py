@@ -20,9 +20,13 @@ def test_dann_command_outputs_and_resume(tmp_path, capsys):
             "--epochs", "1", "--out", str(tmp_path)]
     assert main(argv) == 0
     table = (tmp_path / "table.md").read_text()
-    assert table.splitlines()[0] == "| method | seed | source acc % | target acc % |"
+    assert table.splitlines()[0] == "| method | seed | source acc % | target acc % | A-distance |"
     assert [line.split(" | ")[0] for line in table.splitlines()[2:]] == ["| source-only", "| dann"]
+    epochs = (tmp_path / "epochs.md").read_text().splitlines()[0]
+    assert epochs == ("| epoch | source-only label_loss | source-only target_acc | dann label_loss | dann domain_loss | "
+                      "dann domain_acc | dann target_acc |")
     assert (tmp_path / "curves.png").stat().st_size > 10_000 and (tmp_path / "embedding.png").stat().st_size > 10_000
+    assert (tmp_path / "tsne.png").stat().st_size > 10_000
     assert sorted(p.name for p in (tmp_path / "runs" / "dann").iterdir()) == ["checkpoints", "history.jsonl"]
     assert main(argv) == 0  # resumed from the checkpoints: no training left, same table
     assert (tmp_path / "table.md").read_text() == table

@@ -14,6 +14,8 @@ from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step, sample_inpu
 from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator, conv_transpose
 
+pytestmark = pytest.mark.parity
+
 SMALL = {"nz": 16, "ngf": 8}
 CASES = [(32, 1, 0), (64, 3, 0), (32, 1, 10)]  # image size, channels, classes (0 = unconditional)
 

@@ -10,6 +10,8 @@ from parity import assert_close, to_nhwc, to_torch
 from jaxdl.errors import JaxdlError
 from jaxdl.models import layers
 
+pytestmark = pytest.mark.parity
+
 SIZES = [(7, 7), (13, 10), (14, 14), (5, 9)]
 POOLS = [(2, 2, 0, False), (2, 2, 0, True), (3, 2, 0, False), (3, 2, 0, True), (3, 2, 1, False), (3, 2, 1, True), (3, 1, 1, False),
          (2, 1, 0, True), (3, 3, 1, True)]

@@ -9,10 +9,11 @@ import pytest
 
 from jaxdl.cli import build_parser, parsers
 from jaxdl.commands.dann import DannOutput
-from jaxdl.commands.finetune import FinetuneRuns
+from jaxdl.commands.finetune import FinetuneOutput
+from jaxdl.commands.gan import GanOutput
 from jaxdl.commands.info import InfoOptions
 from jaxdl.commands.run import RunOptions
-from jaxdl.commands.transfer import TransferConfig
+from jaxdl.commands.transfer import TransferOutput
 from jaxdl.commands.visualize.activations import ActivationOptions
 from jaxdl.commands.visualize.adversarial import AdversarialOptions
 from jaxdl.commands.visualize.classviz import ClassvizOptions
@@ -22,12 +23,14 @@ from jaxdl.commands.visualize.saliency import SaliencyOptions
 from jaxdl.commands.weights import ConvertOptions, FetchOptions, ListOptions
 from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
-from jaxdl.gan.train import GanConfig
+from jaxdl.gan.config import GanConfig
 from jaxdl.options import add_fields, cli, from_args
 from jaxdl.parallel import Launch
 from jaxdl.run.runner import settings_key
 from jaxdl.run.settings import FULL, QUICK, load_settings
 from jaxdl.transfer.bow import BowOptions
+from jaxdl.transfer.config import TransferConfig
+from jaxdl.transfer.finetune_experiment import FinetuneRuns
 from jaxdl.transfer.finetune_run import FinetuneConfig
 
 
@@ -77,9 +80,9 @@ VISUALIZE = {"predict": PredictOptions, "activations": ActivationOptions, "salie
 CONFIGS = {
     "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions],
     "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],
-    "jaxdl transfer": [TransferConfig, (BowOptions, {"sigma"})],
-    "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), Launch],
-    "jaxdl gan": [GanConfig, Launch], "jaxdl dann": [DannConfig, DannOutput, Launch],
+    "jaxdl transfer": [TransferConfig, TransferOutput, (BowOptions, {"sigma", "seed"})],
+    "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), FinetuneOutput, Launch],
+    "jaxdl gan": [GanConfig, GanOutput, Launch], "jaxdl dann": [DannConfig, DannOutput, Launch],
 } | {f"jaxdl visualize {name}": [config] for name, config in VISUALIZE.items()}
 
 
@@ -114,8 +117,8 @@ def test_run_settings_overrides_and_their_errors(tmp_path):
               "gans.epochs=3": "unknown part 'gans'; parts are transfer, visualize, dann, gan",
               "dann.epochs=true": "dann.epochs must be int, got True",
               'dann.epochs="x"': "dann.epochs must be int, got 'x'",
-              "gan.conditional=[1]": "gan.conditional must be tuple[bool, ...], got [1]",
-              "transfer.weights={vgg16=1}": "transfer.weights must be dict[str, str], got {'vgg16': 1}"}
+              "gan.models=[1]": "gan.models must be tuple[str, ...], got [1]",
+              "transfer.weights=[1]": "transfer.weights must be tuple[str, ...], got [1]"}
     for assignment, message in errors.items():
         with pytest.raises(JaxdlError) as caught:
             load_settings(False, None, (assignment,))
@@ -128,8 +131,10 @@ def test_run_settings_overrides_and_their_errors(tmp_path):
 
 def test_done_marker_hashes_did_not_change():
     """The hashes of the nested-dict settings before they became dataclasses: a finished part stays finished. DANN's
-    changed once, when its part took the practical's own DannConfig (more settings: lr, lam_max, init, ...)."""
+    changed once, when its part took the practical's own DannConfig (more settings: lr, lam_max, init, ...); transfer's
+    once, when its part took the practical's own TransferConfig (the course's size, layers, C grid; l2, svm, pool, ...);
+    GAN's once, when its part took GanConfig (models instead of conditional; loss, nz, widths, lr, beta1, log_every)."""
     full = {name: settings_key(asdict(part)) for name, part in FULL.items()}
-    assert full == {"transfer": "596988e23fb90420", "visualize": "7a9c09652b950879", "dann": "a43dd0c42318baab",
-                    "gan": "ea519fc6d59e9267"}
-    assert settings_key(asdict(QUICK["transfer"])) == "82b3e731b936cba8"
+    assert full == {"transfer": "17db87056e775f21", "visualize": "7a9c09652b950879", "dann": "a43dd0c42318baab",
+                    "gan": "253e9c9d556adc5d"}
+    assert settings_key(asdict(QUICK["transfer"])) == "e3831f40a50573d8"

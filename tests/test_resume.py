@@ -13,8 +13,8 @@ import pytest
 
 from jaxdl.classifier import train_classifier
 from jaxdl.dann.train import fit as fit_dann
+from jaxdl.gan.config import GanConfig
 from jaxdl.gan.data import GanData, load
-from jaxdl.gan.train import GanConfig
 from jaxdl.gan.train import fit as fit_gan
 from jaxdl.models import create
 from jaxdl.pretrained import variables_for
@@ -29,7 +29,7 @@ GAN = {"nz": 16, "ngf": 8, "ndf": 8, "batch_size": 32, "eval_samples": 0, "log_e
 def gan(out: Path, epochs: int, conditional: bool = False) -> None:
     digits = load("digits", 32)
     data = GanData(digits.train[:64], digits.train_labels[:64], digits.held_out[:64], digits.held_out_labels[:64], 10)
-    fit_gan(GanConfig(epochs=epochs, conditional=conditional, out=str(out), **GAN), data, progress=False)
+    fit_gan(GanConfig(epochs=epochs, **GAN), out, conditional, data, progress=False)
 
 
 def finetuned(out: Path, epochs: int) -> None:

@@ -144,8 +144,8 @@ def test_failing_part_is_reported_and_the_others_run(tmp_path, monkeypatch):
 
 
 def test_settings_overrides_and_their_errors(tmp_path):
-    settings = load_settings(True, None, ("dann.epochs=7", "gan.conditional=[true, false]", 'transfer.data="x y"'))
-    assert settings["dann"].epochs == 7 and settings["gan"].conditional == (True, False)
+    settings = load_settings(True, None, ("dann.epochs=7", 'gan.models=["cdcgan", "dcgan"]', 'transfer.data="x y"'))
+    assert settings["dann"].epochs == 7 and settings["gan"].models == ("cdcgan", "dcgan")
     assert settings["transfer"].data == "x y" and settings["transfer"].limit == 600  # the quick preset below
     with pytest.raises(JaxdlError, match=r"--set dann\.epoch=3: unknown setting dann\.epoch; dann has batch_size, "):
         load_settings(False, None, ("dann.epoch=3",))

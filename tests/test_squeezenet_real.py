@@ -21,6 +21,7 @@ WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 IMAGES = SHARED / "data" / "imagenet_val_25.npz"
 
 pytestmark = [
+    pytest.mark.parity,
     pytest.mark.realdata,
     pytest.mark.skipif(
         not (WEIGHTS.is_file() and IMAGES.is_file()),

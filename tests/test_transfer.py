@@ -1,7 +1,5 @@
 """SVM transfer: accuracy floors on real digits, the C trend, the layer x C table, clear errors, feature cache."""
 
-import argparse
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -10,9 +8,9 @@ from sklearn.model_selection import train_test_split
 from tiny_cnn import tiny_setup
 
 from jaxdl.cli import main
-from jaxdl.commands.transfer import cache_folder
 from jaxdl.errors import DataError, JaxdlError
 from jaxdl.features import cached, cached_layers, extract
+from jaxdl.transfer.cache import feature_folder
 from jaxdl.transfer.svm import l2_normalized, layer_sweep, svm_sweep
 
 
@@ -100,11 +98,12 @@ def test_cached_layers_hit_partial_hit_and_one_pass(tmp_path):
 def test_feature_cache_folder_changes_with_every_setting(tmp_path):
     weights = tmp_path / "w.safetensors"
     weights.write_bytes(b"one")
-    base = dict(root=tmp_path / "scenes", arch="squeezenet1_0", weights=str(weights), pool="avg", size=224, per_class=None, out=tmp_path)
-    folder = lambda fingerprint="abc", **change: cache_folder(argparse.Namespace(**{**base, **change}), fingerprint)
+    base = dict(data_key="scenes:abc:None", arch="squeezenet1_0", weights=str(weights), pool="avg", size=224)
+    folder = lambda **change: feature_folder(tmp_path, **{**base, **change})
     original = folder()
     assert folder() == original and original.name.startswith("scenes-squeezenet1_0-w-avg-224-")
-    changed = [folder("abd"), folder(arch="squeezenet1_1"), folder(pool="max"), folder(size=112), folder(per_class=[10, 6])]
+    changed = [folder(data_key="scenes:abd:None"), folder(data_key="scenes:abc:[10, 6]"), folder(arch="squeezenet1_1"),
+               folder(pool="max"), folder(size=112)]
     weights.write_bytes(b"other weights")  # same name, new file
     changed.append(folder())
     names = [path.name for path in changed]
@@ -142,8 +141,9 @@ def test_transfer_command_writes_table_and_reuses_cached_features(tmp_path, monk
             write_jpegs(tmp_path / "scenes" / split / name, count, seed=c)
     (tmp_path / "scenes" / "train" / "coast" / "broken.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
     monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
-    argv = ["transfer", "--root", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--weights", "random"]
-    argv += ["--layers", "fire2,fire3", "--C", "0.1,10", "--size", "64", "--out", str(tmp_path / "out")]
+    argv = ["transfer", "--data", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--weights", "squeezenet1_1=random"]
+    argv += ["--layers", "fire2,fire3", "--C", "0.1,10", "--size", "64", "--summary", "", "--compare", "", "--head", "none"]
+    argv += ["--out", str(tmp_path / "out")]
     with pytest.warns(UserWarning, match="broken.jpg: left out, not a readable image"):
         assert main(argv) == 0
     table = (tmp_path / "out" / "svm.md").read_text()
@@ -167,6 +167,6 @@ def test_transfer_command_rejects_unknown_layer(tmp_path, monkeypatch, capsys):
         for c, name in enumerate(("a", "b")):
             write_jpegs(tmp_path / "scenes" / split / name, 1, seed=c)
     monkeypatch.setenv("JAXDL_DATA_DIR", str(tmp_path / "tfds"))
-    argv = ["transfer", "--root", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--weights", "random", "--layers", "relu7"]
+    argv = ["transfer", "--data", str(tmp_path / "scenes"), "--arch", "squeezenet1_1", "--layers", "relu7"]
     assert main(argv + ["--out", str(tmp_path / "out")]) == 2
     assert "unknown layer 'relu7'; choose one of: conv1," in capsys.readouterr().err

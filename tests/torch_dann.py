@@ -27,19 +27,24 @@ class Reverse(torch.autograd.Function):
 
 
 class TorchDANN(nn.Module):
-    """The network of jaxdl.models.dann.DANN in NCHW, with PyTorch's default initialisation."""
+    """The network of jaxdl.models.dann.DANN in NCHW, with PyTorch's default initialisation; given CDAN's random
+    matrices (R_f, R_g), its domain classifier sees the randomized multilinear map, as the authors' RandomLayer."""
 
-    def __init__(self, num_classes: int = 10):
+    def __init__(self, num_classes: int = 10, matrices: tuple[np.ndarray, np.ndarray] | None = None):
         super().__init__()
         self.conv1, self.conv2 = nn.Conv2d(3, 32, 5), nn.Conv2d(32, 48, 5)
         self.fc1, self.fc2, self.fc3 = nn.Linear(1200, 100), nn.Linear(100, 100), nn.Linear(100, num_classes)
-        self.dom_fc1, self.dom_fc2 = nn.Linear(1200, 100), nn.Linear(100, 1)
+        self.matrices = None if matrices is None else [torch.from_numpy(np.array(m)) for m in matrices]
+        self.dom_fc1, self.dom_fc2 = nn.Linear(1200 if matrices is None else matrices[0].shape[1], 100), nn.Linear(100, 1)
 
     def forward(self, x, lam):
         h = nn.functional.max_pool2d(torch.relu(self.conv1(x)), 2)
         h = nn.functional.max_pool2d(torch.relu(self.conv2(h)), 2)
         f = h.permute(0, 2, 3, 1).flatten(1)
         logits = self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(f)))))
+        if self.matrices is not None:  # the authors' CDAN: softmax detached, RandomLayer's mm / sqrt(d) * mm
+            rf, rg = self.matrices
+            f = f @ rf / math.sqrt(rf.shape[1]) * (torch.softmax(logits, 1).detach() @ rg)
         return logits, self.dom_fc2(torch.relu(self.dom_fc1(Reverse.apply(f, lam))))[:, 0]
 
 
@@ -74,21 +79,36 @@ def sgd(model: TorchDANN, mu0: float) -> torch.optim.SGD:
     return torch.optim.SGD(model.parameters(), lr=mu0, momentum=0.9)
 
 
+def entropy_weights(logits: torch.Tensor, n_source: int, lam: float) -> torch.Tensor:
+    """The authors' CDAN+E weights: 1 + exp(-H) with H's gradient reversed by lam (grl_hook), each domain's weights
+    divided by their sum taken as a number (.item())."""
+    probs = torch.softmax(logits, 1)
+    entropy = -(probs * torch.log(probs + 1e-5)).sum(1)
+    entropy.register_hook(lambda grad: -lam * grad)
+    w = 1.0 + torch.exp(-entropy)
+    source = (torch.arange(len(w)) < n_source).float()
+    return w * source / (w * source).sum().item() + w * (1 - source) / (w * (1 - source)).sum().item()
+
+
 def train_step(model: TorchDANN, opt: torch.optim.SGD, method: str, source, target, step: int, total_steps: int,
                mu0: float = 0.01, lam_max: float = 1.0) -> dict[str, float]:
-    """One update of "dann", "source-only" or "target-only" on (images NCHW, labels) batches, as jaxdl's train_step."""
+    """One update of "dann", "no-grl", "cdan", "cdan+e", "source-only" or "target-only" on (images NCHW, labels)
+    batches, as jaxdl's train_step (CDAN's network built with its matrices)."""
     lam = lam_at(step / total_steps, lam_max)
     for group in opt.param_groups:
         group["lr"] = lr_at(step, mu0, total_steps)
     n = len(source[0])
-    logits, domain_logits = model(torch.cat([source[0], target[0]]), lam)
+    logits, domain_logits = model(torch.cat([source[0], target[0]]), -1.0 if method == "no-grl" else lam)
     labels = torch.cat([source[1], target[1]])
     ce = nn.functional.cross_entropy
     label_loss = ce(logits[n:], labels[n:]) if method == "target-only" else ce(logits[:n], labels[:n])
     domain = (torch.arange(len(labels)) >= n).float()
-    domain_loss = nn.functional.binary_cross_entropy_with_logits(domain_logits, domain)
-    loss = label_loss + domain_loss if method == "dann" else label_loss
+    weight = entropy_weights(logits, n, lam) if method == "cdan+e" else torch.ones_like(domain)
+    bce = nn.functional.binary_cross_entropy_with_logits(domain_logits, domain, reduction="none")
+    domain_loss = (weight * bce).sum() / weight.sum().item()
+    adversarial = method in ("dann", "no-grl", "cdan", "cdan+e")
+    loss = label_loss + domain_loss if adversarial else label_loss
     opt.zero_grad()
     loss.backward()
     opt.step()
-    return {"label_loss": label_loss.item(), "domain_loss": domain_loss.item() if method == "dann" else math.nan, "lam": lam}
+    return {"label_loss": label_loss.item(), "domain_loss": domain_loss.item() if adversarial else math.nan, "lam": lam}

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from jaxdl.dann import domains
-from jaxdl.dann.train import fit, predict
+from jaxdl.dann.train import fit, network, predict
 from jaxdl.errors import DataError
 
 Arrays = tuple[np.ndarray, np.ndarray]
@@ -44,7 +44,8 @@ def prepare(source_spec: str, target_spec: str, eval_fraction: float = 0.5, phot
 def jaxdl_classifier(method: str, source: Arrays, target: Arrays, seed: int, **fit_options) -> Callable[[np.ndarray], np.ndarray]:
     """Train `method` with jaxdl's `fit`; returns images -> predicted classes."""
     state, _ = fit(method, source, target, seed=seed, **fit_options)
-    return lambda images: predict(state.params, images)[0]
+    model = network(method, fit_options.get("init", "torch"), seed)
+    return lambda images: predict(state.params, images, model=model)[0]
 
 
 def compare(source: tuple[Arrays, Arrays], target: tuple[Arrays, Arrays], methods: Sequence[str], seeds: Iterable[int],

@@ -8,37 +8,50 @@ a finished one trains nothing again.
 import math
 from pathlib import Path
 
+from jaxdl.dann.adistance import proxy_a_distance
 from jaxdl.dann.config import DannConfig, domains, fit_options
-from jaxdl.dann.figures import plot_embedding
-from jaxdl.dann.train import accuracy, fit, predict
+from jaxdl.dann.figures import plot_embedding, plot_tsne
+from jaxdl.dann.train import accuracy, fit, network, predict
 from jaxdl.figures import plot_curves
 from jaxdl.report import Result, write_table
 from jaxdl.training import epoch_records
 
 EMBEDDED = 500  # test images per domain in the embedding figure
+PER_EPOCH = ("label_loss", "domain_loss", "domain_acc", "target_acc")  # the per-epoch table's and figure's columns
 
 
 def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
-    """Train each method (resuming under OUT/runs/METHOD); write OUT/table.{md,csv}, curves.png and embedding.png."""
+    """Train each method (resuming under OUT/runs/METHOD); write OUT/table.{md,csv}, epochs.{md,csv}, curves.png,
+    embedding.png and tsne.png."""
     out = Path(out)
     (src_train, src_test), (tgt_train, tgt_test) = domains(config)
     rows, curves, features = [], {}, {}
     for method in config.methods:
         state, history = fit(method, src_train, tgt_train, seed=config.seed, ckpt_dir=(out / "runs" / method).resolve(),
-                             progress=progress, **fit_options(config))
-        rows.append({"method": method, "seed": config.seed, "source acc %": 100 * accuracy(state.params, src_test),
-                     "target acc %": 100 * accuracy(state.params, tgt_test)})
-        features[method] = (predict(state.params, src_test[0][:EMBEDDED])[1], predict(state.params, tgt_test[0][:EMBEDDED])[1])
+                             progress=progress, target_test=tgt_test, **fit_options(config))
+        model = network(method, config.init, config.seed)
+        rows.append({"method": method, "seed": config.seed, "source acc %": 100 * accuracy(state.params, src_test, model=model),
+                     "target acc %": 100 * accuracy(state.params, tgt_test, model=model)})
+        features[method] = tuple(predict(state.params, x[:EMBEDDED], model=model)[1] for x in (src_test[0], tgt_test[0]))
+        rows[-1]["A-distance"] = proxy_a_distance(*features[method], seed=config.seed)
         for record in epoch_records(history):
             curves.setdefault(record["epoch"], {"epoch": record["epoch"]}).update(
-                {f"{method} {k}": v for k, v in record.items() if k in ("label_loss", "domain_loss") and math.isfinite(v)})
+                {f"{method} {k}": record[k] for k in PER_EPOCH if math.isfinite(record.get(k, math.nan))})
     write_table(rows, out / "table")
+    write_table(list(curves.values()), out / "epochs")
     names = list(dict.fromkeys(key for record in curves.values() for key in record if key != "epoch"))
-    plot_curves(list(curves.values()), "epoch", names, out / "curves.png", "label and domain losses per epoch")
+    plot_curves(list(curves.values()), "epoch", names, out / "curves.png",
+                "label and domain losses, domain and target accuracy per epoch")
     plot_embedding(features, out / "embedding.png")
+    plot_tsne(features, (src_test[1][:EMBEDDED], tgt_test[1][:EMBEDDED]), out / "tsne.png", config.seed)
     note = (f"{config.source} -> {config.target}: {len(src_train[0])} / {len(tgt_train[0])} training images, "
             f"{config.epochs} epochs, seed {config.seed}")
-    return Result(tables=[("source and target test accuracy per method", rows)],
-                  figures=[("label loss (source) and domain loss (DANN) per epoch", "curves.png"),
-                           ("test features of source (blue) and target (red), PCA, per method", "embedding.png")],
+    return Result(tables=[("source and target test accuracy, and the proxy A-distance of their test features (a linear "
+                           "SVM on up to 500 images per domain), per method", rows),
+                          ("per epoch: label and domain loss, domain classifier accuracy (training batches), target "
+                           "test accuracy", list(curves.values()))],
+                  figures=[("label loss (source), domain loss and accuracy (methods with a domain classifier), target "
+                            "test accuracy per epoch", "curves.png"),
+                           ("test features of source (blue) and target (red), PCA, per method", "embedding.png"),
+                           ("t-SNE of the same features, by domain (top) and by class (bottom), per method", "tsne.png")],
                   notes=[note])

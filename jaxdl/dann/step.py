@@ -1,8 +1,10 @@
 """One pure training step (jitted by jaxdl.training) for DANN and its baselines, on one TrainState over all parameters.
 
-Methods: "dann" (label loss on source + domain loss through the GRL), "source-only" (no domain
-branch), "target-only" (labels of the target: the upper bound), "pseudo-label" (self-training on
-confident target predictions, weighted by the same ramp as lam).
+Methods: "dann" (label loss on source + domain loss through the GRL), "no-grl" (the same three parts and losses, the
+domain gradient reaching the features unreversed: the course's question 1), "source-only" (no domain branch),
+"target-only" (labels of the target: the upper bound), "pseudo-label" (self-training on confident target predictions,
+weighted by the same ramp as lam), "cdan" and "cdan+e" (the domain classifier on the multilinear map of features and
+class probabilities, +E weighting its examples by their entropy: jaxdl.dann.cdan; the network is `train.network`'s).
 """
 
 from collections.abc import Callable
@@ -12,10 +14,11 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from jaxdl.dann import cdan
 from jaxdl.dann.schedules import lam_schedule, lr_schedule
 from jaxdl.train_state import TrainState
 
-METHODS = ("dann", "source-only", "target-only", "pseudo-label")
+METHODS = ("dann", "source-only", "target-only", "pseudo-label", "no-grl", *cdan.METHODS)
 Batch = tuple[jnp.ndarray, jnp.ndarray]
 
 
@@ -47,7 +50,12 @@ def _losses(method: str, outputs: tuple, labels: jnp.ndarray, n_source: int, wei
         pseudo = jnp.where(mask, ce(logits[n_source:], probs.argmax(-1)), 0.0).sum() / jnp.maximum(mask.sum(), 1)
         return label_loss + weight * pseudo, {"label_loss": label_loss, "confident": mask.mean()}
     domain = (jnp.arange(domain_logits.shape[0]) >= n_source).astype(jnp.float32)  # 0 source, 1 target
-    domain_loss = optax.sigmoid_binary_cross_entropy(domain_logits, domain).mean()
+    bce = optax.sigmoid_binary_cross_entropy(domain_logits, domain)
+    if method == "cdan+e":
+        w = cdan.entropy_weights(logits, n_source, weight)
+        domain_loss = (w * bce).sum() / jax.lax.stop_gradient(w.sum())
+    else:
+        domain_loss = bce.mean()
     domain_acc = ((domain_logits > 0) == (domain > 0.5)).mean()
     return label_loss + domain_loss, {"label_loss": label_loss, "domain_loss": domain_loss, "domain_acc": domain_acc}
 
@@ -56,8 +64,9 @@ def make_train_step(model: nn.Module, method: str, total_steps: int,
                     lam_max: float = 1.0, threshold: float = 0.9) -> Callable:
     """train_step(state, (source_batch, target_batch), key) -> (state, metrics), pure; lam follows the paper's schedule.
 
-    Metrics: label_loss and lam; "dann" adds domain_loss and domain_acc, "pseudo-label" the fraction of confident
-    (pseudo-labelled) target images. `key` feeds the 'dropout' stream, so stochastic variants need no new signature.
+    Metrics: label_loss and lam; "dann", "no-grl", "cdan" and "cdan+e" add domain_loss and domain_acc, "pseudo-label" the fraction of
+    confident (pseudo-labelled) target images. "no-grl" passes -1 as the reversal factor: the layer is the identity.
+    `key` feeds the 'dropout' stream, so stochastic variants need no new signature.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -69,7 +78,8 @@ def make_train_step(model: nn.Module, method: str, total_steps: int,
         labels = jnp.concatenate([source_batch[1], target_batch[1]])
 
         def loss_fn(params: dict) -> tuple[jnp.ndarray, dict]:
-            outputs = model.apply({"params": params}, images, weight, rngs={"dropout": key})
+            reversal = -1.0 if method == "no-grl" else weight
+            outputs = model.apply({"params": params}, images, reversal, rngs={"dropout": key})
             return _losses(method, outputs, labels, source_batch[0].shape[0], weight, threshold)
 
         (_, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)

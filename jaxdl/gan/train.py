@@ -1,6 +1,6 @@
 """GAN training on jaxdl.training's loop, with per-epoch samples and quality, and the run's figures.
 
-Everything a run writes goes under `config.out`: samples/epoch_NNN.png (fixed z; for a cDCGAN one
+Everything a run writes goes under its folder `out`: samples/epoch_NNN.png (fixed z; for a cDCGAN one
 row per class, one column per z), samples.gif, losses.png, quality.{md,csv,png}, interpolation.png,
 history.jsonl and checkpoints/. A rerun with the same `out` resumes from the last checkpoint and
 continues bit-identically (batch order from (seed, epoch), step s trains with fold_in(key, 2 + s)).
@@ -8,7 +8,7 @@ continues bit-identically (batch order from (seed, epoch), step s trains with fo
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import jax
@@ -19,7 +19,8 @@ from jax.sharding import Mesh
 from jaxdl import figures, parallel, training
 from jaxdl.classifier import cached_classifier
 from jaxdl.errors import JaxdlError
-from jaxdl.gan.data import GanData, default_image_size, load
+from jaxdl.gan.config import GanConfig, dataset, resolved
+from jaxdl.gan.data import GanData
 from jaxdl.gan.quality import classifier_outputs, frechet_distance, score_samples
 from jaxdl.gan.steps import GanState, dcgan_adam, generate, init_state, make_train_step, sample_inputs
 from jaxdl.keys import prng_key
@@ -29,34 +30,11 @@ from jaxdl.report import write_table
 GRID_COLUMNS = 10
 
 
-@dataclass(frozen=True)
-class GanConfig:
-    """One GAN run; the defaults are the course's 32x32 DCGAN (nz 100, widths 32, Adam 2e-4 / 0.5, batch 128)."""
-
-    data: str = "digits"
-    root: str | None = None
-    conditional: bool = False
-    loss: str = "nonsaturating"
-    image_size: int | None = None  # None: 32 for digits/IDX sets, 64 for image folders (CelebA)
-    nz: int = 100
-    ngf: int = 32
-    ndf: int = 32
-    epochs: int = 5
-    batch_size: int = 128
-    lr: float = 2e-4
-    beta1: float = 0.5
-    seed: int = 0
-    eval_samples: int = 1000
-    scorer_epochs: int = 5
-    log_every: int = 10
-    out: str = "runs/gan"
-
-
-def networks(config: GanConfig, channels: int, num_classes: int) -> tuple[Generator, Discriminator]:
-    """G and D of the configured size, widths and (if conditional) number of classes."""
-    classes = num_classes if config.conditional else 0
-    if config.conditional and not num_classes:
-        raise JaxdlError(f"--conditional needs labelled data; {config.data!r} has no labels")
+def networks(config: GanConfig, conditional: bool, channels: int, num_classes: int) -> tuple[Generator, Discriminator]:
+    """G and D of the configured size and widths; a cDCGAN's (`conditional`) also take the data's number of classes."""
+    classes = num_classes if conditional else 0
+    if conditional and not num_classes:
+        raise JaxdlError(f"the cdcgan needs labelled data; {config.data!r} has no labels")
     return (Generator(config.image_size, config.nz, config.ngf, channels, classes),
             Discriminator(config.image_size, config.ndf, classes))
 
@@ -98,14 +76,15 @@ def _write_figures(out: Path, history: training.History) -> None:
     figures.save_gif(sorted((out / "samples").glob("epoch_*.png")), out / "samples.gif")
 
 
-def fit(config: GanConfig, data: GanData | None = None, *, progress: bool = True, mesh: Mesh | None = None) -> tuple[GanState, training.History]:
-    """Train (or resume) the configured GAN; returns (state, history: step records every config.log_every, epoch records)."""
-    if config.image_size is None:
-        config = replace(config, image_size=default_image_size(config.data))
-    data = data or load(config.data, config.image_size, config.root, seed=config.seed)
-    out = Path(config.out)
+def fit(config: GanConfig, out: str | Path, conditional: bool = False, data: GanData | None = None, *,
+        progress: bool = True, mesh: Mesh | None = None) -> tuple[GanState, training.History]:
+    """Train (or resume) the configured DCGAN (cDCGAN if `conditional`) in `out`; returns (state, history: step records
+    every config.log_every, epoch records)."""
+    config = resolved(config)
+    data = data or dataset(config)
+    out = Path(out)
     (out / "samples").mkdir(parents=True, exist_ok=True)
-    g, d = networks(config, data.train.shape[-1], data.num_classes)
+    g, d = networks(config, conditional, data.train.shape[-1], data.num_classes)
     tx = dcgan_adam(config.lr, config.beta1)
     mesh = mesh or parallel.data_mesh()
     key = prng_key(config.seed)
@@ -121,7 +100,7 @@ def fit(config: GanConfig, data: GanData | None = None, *, progress: bool = True
     floor = frechet_distance(classifier_outputs(scorer, data.train[:config.eval_samples])[0], real_features) \
         if scorer else None
     grid_z, grid_labels = fixed_inputs(g, jax.random.fold_in(key, 1))
-    (out / "config.json").write_text(json.dumps(asdict(config), indent=1))
+    (out / "config.json").write_text(json.dumps({**asdict(config), "conditional": conditional}, indent=1))
 
     def batches(epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
         order = training.epoch_order(config.seed, epoch, len(data.train))

@@ -1,9 +1,12 @@
 """The DANN network for MNIST-like digits (Ganin & Lempitsky 2015): features, label classifier, domain classifier.
 
 Features: conv 5x5 32 -> ReLU -> pool 2 -> conv 5x5 48 -> ReLU -> pool 2 (32x32x3 input -> 5x5x48).
-Label classifier 100-100-10; domain classifier 100-1 (one logit), fed through the gradient reversal layer.
+Label classifier 100-100-10; domain classifier 100-1 (one logit), fed through the gradient reversal layer with the
+features, or with what `condition` makes of (features, class logits): CDAN's multilinear map (jaxdl.dann.cdan).
 Initialisation `init_scheme="torch"` is PyTorch's default for Conv2d/Linear (the course's), `"flax"` Flax's default.
 """
+
+from collections.abc import Callable
 
 import flax.linen as nn
 import jax
@@ -34,6 +37,7 @@ class DANN(nn.Module):
     init_scheme: str = "torch"
     dtype: Dtype | None = None  # of the computation (None: the inputs' and parameters'), as Flax layers
     param_dtype: Dtype = jnp.float32
+    condition: Callable[[jnp.ndarray, jnp.ndarray], jnp.ndarray] | None = None  # domain input from (features, logits)
 
     def _inits(self, fan_in: int) -> dict:
         """Initialiser keyword arguments of a layer with `fan_in` inputs per output."""
@@ -52,5 +56,6 @@ class DANN(nn.Module):
         c = nn.relu(dense(100, features.shape[-1], "fc1")(features))
         c = nn.relu(dense(100, 100, "fc2")(c))
         logits = dense(self.num_classes, 100, "fc3")(c)
-        d = nn.relu(dense(100, features.shape[-1], "dom_fc1")(gradient_reversal(features, lam)))
+        seen = features if self.condition is None else self.condition(features, logits)
+        d = nn.relu(dense(100, seen.shape[-1], "dom_fc1")(gradient_reversal(seen, lam)))
         return logits, dense(1, 100, "dom_fc2")(d)[:, 0], features

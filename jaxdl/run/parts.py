@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from jaxdl.dann.run import run as dann_run
-from jaxdl.run.parts_gan import gan_part
-from jaxdl.run.parts_transfer import transfer_part
-from jaxdl.run.parts_visualize import visualize_part
+from jaxdl.gan.run import run as gan_run
 from jaxdl.run.report import write_report
 from jaxdl.run.runner import Outcome, Part, run_parts
 from jaxdl.run.settings import EXPECTED_SECONDS
+from jaxdl.transfer.run import run as transfer_run
+from jaxdl.visualize.run import run as visualize_run
 
-PARTS: dict[str, Part] = {"transfer": transfer_part, "visualize": visualize_part, "dann": dann_run, "gan": gan_part}
+PARTS: dict[str, Part] = {"transfer": transfer_run, "visualize": visualize_run, "dann": dann_run, "gan": gan_run}
 TITLES = {"transfer": "Transfer learning: model summary, layer x C, networks, neural head",
           "visualize": "Network visualization: saliency, Grad-CAM, fooling images, class visualization",
           "dann": "Domain adaptation: DANN against its baselines",

@@ -1,6 +1,8 @@
 """The settings of each part of `jaxdl run`: one frozen dataclass per part whose defaults are the full preset,
 a quick preset on top, then a TOML file and `--set` (both through `merged`, which checks names and types).
-The DANN part's settings are the practical's own config (jaxdl.dann.config.DannConfig), the same as `jaxdl dann`'s.
+Every part's settings are the practical's own config (jaxdl.transfer.config.TransferConfig,
+jaxdl.visualize.config.VisualizeConfig, jaxdl.dann.config.DannConfig, jaxdl.gan.config.GanConfig), the same as the
+practical's command's.
 
 A part's settings hash (dataclasses.asdict) to its done marker. The defaults use only embedded data (scikit-learn
 digits, scikit-image photos); a config names real data:
@@ -8,8 +10,7 @@ digits, scikit-image photos); a config names real data:
     [transfer]
     data = "../shared/data/15scene"   # an image folder instead of the digits
     per_class = [20, 10]
-    [transfer.weights]
-    squeezenet1_0 = "../shared/weights/squeezenet1_0-imagenet-dc.safetensors"
+    weights = ["squeezenet1_0=../shared/weights/squeezenet1_0-imagenet-dc.safetensors"]
     [dann]
     source = "idx:../shared/data/mnist[0:5000]"
     target = "mnist-m:../shared/data/mnist_m[5000:9001]"
@@ -17,7 +18,7 @@ digits, scikit-image photos); a config names real data:
 
 import types
 import typing
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,71 +26,24 @@ import tomllib
 
 from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
+from jaxdl.gan.config import GanConfig
+from jaxdl.transfer.config import TransferConfig
+from jaxdl.visualize.config import VisualizeConfig
 
 PARTS = ("transfer", "visualize", "dann", "gan")
 
-
-@dataclass(frozen=True)
-class TransferPart:
-    """The data (digits or an image folder), the network's layers x C sweep, the networks compared, the neural head."""
-
-    data: str = "digits"
-    size: int = 64
-    limit: int = 0
-    per_class: tuple[int, ...] = (100, 50)
-    arch: str = "squeezenet1_0"
-    layers: tuple[str, ...] = ("fire3", "fire6", "fire9")
-    C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
-    summary: tuple[str, ...] = ("vgg16", "squeezenet1_0")
-    compare: tuple[str, ...] = ("squeezenet1_0:fire9", "squeezenet1_1:fire9", "resnet18:layer4", "alexnet:pool5")
-    head: str = "mlp"
-    weights: dict[str, str] = field(default_factory=dict)  # arch -> weights file
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class VisualizePart:
-    """The network and images, the fooling target and steps, the class visualization's iterations and classes."""
-
-    arch: str = "digits"
-    weights: str = "imagenet"
-    inputs: tuple[str, ...] = ()
-    size: int = 224
-    images: int = 6
-    fooling_target: int = 0
-    fooling_steps: int = 100
-    classviz_iterations: int = 200
-    classviz_targets: tuple[int, ...] = ()
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class GanPart:
-    """The data, one GAN per `conditional` value, how long and how it is scored."""
-
-    data: str = "digits"
-    root: str = ""
-    conditional: tuple[bool, ...] = (False, True)
-    epochs: int = 40
-    batch_size: int = 128
-    eval_samples: int = 500
-    scorer_epochs: int = 3
-    seed: int = 0
-
-
-FULL: dict[str, Any] = {"transfer": TransferPart(), "visualize": VisualizePart(), "dann": DannConfig(), "gan": GanPart()}
+FULL: dict[str, Any] = {"transfer": TransferConfig(), "visualize": VisualizeConfig(), "dann": DannConfig(), "gan": GanConfig()}
 QUICK: dict[str, Any] = {
-    "transfer": replace(FULL["transfer"], limit=600, layers=("fire6", "fire9"), C=(0.1, 1.0),
-                        compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9")),
-    "visualize": replace(FULL["visualize"], images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7)),
+    "transfer": FULL["transfer"].quick(),
+    "visualize": FULL["visualize"].quick(),
     "dann": FULL["dann"].quick(),
-    "gan": replace(FULL["gan"], conditional=(True,)),  # tests/test_gan_quality.py's cDCGAN: >= 0.9 accuracy at 440 iterations
+    "gan": FULL["gan"].quick(),
 }
 # Seconds each part takes from nothing on an idle 2-core CPU, to announce a run's length. Quick: the CPU time each
 # part used in one measured run (load ~20: wall 32 min; an idle machine takes at most about its CPU time). Full:
 # scaled from the quick run by data, epochs, methods and networks (not measured).
 EXPECTED_SECONDS = {"quick": {"transfer": 30, "visualize": 30, "dann": 75, "gan": 275},
-                    "full": {"transfer": 120, "visualize": 60, "dann": 220, "gan": 550}}
+                    "full": {"transfer": 600, "visualize": 60, "dann": 220, "gan": 550}}
 
 
 def fits(value: Any, kind: Any) -> bool:

@@ -1,4 +1,5 @@
-"""The network-visualization part: saliency, Grad-CAM, fooling images and class visualizations, as figures.
+"""The visualization practical as `jaxdl run` does it: `run(config, out)` draws saliency, Grad-CAM, fooling images
+and class visualizations of the config's network and images.
 
 The network is the embedded digits CNN (its test digits as images) or, with `arch = "squeezenet1_0"` and
 `inputs = [...]`, an ImageNet network on image files or an .npz (the course's 25 ImageNet images).
@@ -12,23 +13,15 @@ import numpy as np
 
 from jaxdl.figures import image_grid, panels, save_gif
 from jaxdl.keys import prng_key
-from jaxdl.pretrained import real_weights
-from jaxdl.run.runner import Result
-from jaxdl.run.settings import VisualizePart
+from jaxdl.report import Result
 from jaxdl.visualize.attribution_figure import heat, overlay
 from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, visualize_classes
+from jaxdl.visualize.config import VisualizeConfig, subject_of
 from jaxdl.visualize.fooling import make_fooling
 from jaxdl.visualize.gradcam import gradcam, last_spatial_layer
 from jaxdl.visualize.inputs import Inputs
 from jaxdl.visualize.saliency import saliency
 from jaxdl.visualize.subject import DIGITS, Subject
-from jaxdl.visualize.subject import subject_and_inputs as study
-
-
-def subject_and_inputs(settings: VisualizePart) -> tuple[Subject, Inputs]:
-    """The digits CNN and its first test digits, or the ImageNet `arch` (real weights when found) on `inputs`."""
-    weights = str(real_weights(settings.arch) or "imagenet") if settings.weights == "imagenet" else settings.weights
-    return study(settings.arch, weights, settings.inputs, settings.size, settings.images, settings.seed)
 
 
 def pixels(subject: Subject, normalized: jax.Array) -> np.ndarray:
@@ -62,11 +55,11 @@ def fooling_rows(subject: Subject, images: jax.Array, target: int, max_iter: int
             "mean steps": float(np.mean(steps)), "max steps": max_iter}
 
 
-def class_visualizations(subject: Subject, targets: list[int], shape: tuple[int, int, int], settings: VisualizePart, folder: Path,
-                         progress: bool) -> None:
+def class_visualizations(subject: Subject, targets: list[int], shape: tuple[int, int, int],
+                         config: VisualizeConfig, folder: Path, progress: bool) -> None:
     """The course's class visualization of each target from noise: final images (PNG) and their ascent (GIF)."""
-    course = CourseSettings(iterations=settings.classviz_iterations, max_jitter=round(16 * shape[0] / 224))
-    result = visualize_classes(subject, targets, prng_key(settings.seed), settings=course, shape=shape,
+    course = CourseSettings(iterations=config.classviz_iterations, max_jitter=round(16 * shape[0] / 224))
+    result = visualize_classes(subject, targets, prng_key(config.seed), settings=course, shape=shape,
                                progress=progress)
     final = pixels(subject, result.images)
     panels([list(final)], [[subject.class_names[t] for t in targets]], folder / "classviz.png")
@@ -74,9 +67,11 @@ def class_visualizations(subject: Subject, targets: list[int], shape: tuple[int,
     save_gif(frames, folder / "classviz.gif", ms_per_frame=200)
 
 
-def visualize_part(settings: VisualizePart, folder: Path, progress: bool) -> Result:
+def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Result:
     """Saliency and Grad-CAM for each image's class, fooling images, class visualizations; figures and a fooling table."""
-    subject, inputs = subject_and_inputs(settings)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    subject, inputs = subject_of(config)
     images = jnp.asarray(subject.to_normalized(inputs.pixels))
     predicted = np.asarray(subject.logits(subject.variables, images).argmax(-1))
     classes = jnp.asarray(predicted if inputs.labels is None else inputs.labels)
@@ -84,11 +79,11 @@ def visualize_part(settings: VisualizePart, folder: Path, progress: bool) -> Res
                            f"{'true labels' if inputs.labels is not None else 'predicted'}"])
     layer = attribution_rows(subject, inputs, images, classes, folder / "attributions.png")
     result.figures.append((f"saliency (|d logit / dx|, max over channels) and Grad-CAM at {layer}", "attributions.png"))
-    fooling = fooling_rows(subject, images, settings.fooling_target, settings.fooling_steps, folder / "fooling.png")
+    fooling = fooling_rows(subject, images, config.fooling_target, config.fooling_steps, folder / "fooling.png")
     result.tables.append(("fooling images (normalised space, x += g / ||g||_2 until the target wins)", [fooling]))
     result.figures.append((f"fooling images towards {fooling['target']}", "fooling.png"))
-    targets = settings.classviz_targets or (list(range(10)) if settings.arch == DIGITS else list(COURSE_TARGETS))
-    class_visualizations(subject, targets, tuple(images.shape[1:]), settings, folder, progress)
-    result.figures.append((f"class visualizations after {settings.classviz_iterations} iterations", "classviz.png"))
+    targets = config.classviz_targets or (list(range(10)) if config.arch == DIGITS else list(COURSE_TARGETS))
+    class_visualizations(subject, targets, tuple(images.shape[1:]), config, folder, progress)
+    result.figures.append((f"class visualizations after {config.classviz_iterations} iterations", "classviz.png"))
     result.figures.append(("the ascent, a frame every 10 iterations", "classviz.gif"))
     return result
