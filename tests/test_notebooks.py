@@ -1,5 +1,6 @@
-"""The course notebooks (notebooks/*.py, jupytext py:percent): each runs end to end in quick mode in a python3 kernel
-of this interpreter without an error and answers with tables and figures; each .ipynb is its .py's jupytext rendering."""
+"""The course notebooks (notebooks/*.py, jupytext py:percent; one per practical, and one on functional autodiff): each
+runs end to end in quick mode in a python3 kernel of this interpreter without an error and answers with tables and
+figures; each .ipynb is its .py's jupytext rendering."""
 
 import os
 import sys
@@ -14,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]_*.py"))
 # run folder, and the fewest tables and figures each notebook answers with
 EXPECTED = {"1_transfer_learning": ("transfer", 5, 1), "2_network_visualization": ("visualization", 3, 5),
-            "3_domain_adaptation": ("dann", 5, 1), "4_gans": ("gan", 2, 3)}
+            "3_domain_adaptation": ("dann", 5, 1), "4_gans": ("gan", 2, 3), "5_functional_autodiff": ("autodiff", 6, 4)}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def quick_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.environ.update(saved)
 
 
-def test_one_notebook_per_practical() -> None:
+def test_every_notebook_is_expected() -> None:
     assert [path.stem for path in NOTEBOOKS] == list(EXPECTED)
 
 
