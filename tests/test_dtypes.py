@@ -66,7 +66,8 @@ def test_x64_keeps_float32_images_in_float32_and_float64_ones_in_float64(name):
             variables = model.init(jax.random.key(1), x, *extra)
             outputs = jax.tree.leaves(model.apply(variables, x, *extra))
             assert {o.dtype for o in outputs if jnp.issubdtype(o.dtype, jnp.floating)} == {jnp.dtype(dtype)}, dtype
-            gradient = jax.grad(lambda x: sum(o.sum() for o in jax.tree.leaves(model.apply(variables, x, *extra))))(x)
+            total = lambda x, model=model, variables=variables: sum(o.sum() for o in jax.tree.leaves(model.apply(variables, x, *extra)))
+            gradient = jax.grad(total)(x)
             assert gradient.dtype == dtype
 
 
