@@ -48,7 +48,7 @@ def row(case: str, reference: str, unit: str, ours: float, theirs: float, ratio:
 def features(rows: list[dict]) -> list[dict]:
     """bench_features: images/s of feature extraction against torchvision."""
     return [row(f"features {r['arch']}:{r['layer']} batch {r['batch']}, "
-                f"{'YNNPACK convolutions' if 'ynn' in r['XLA_FLAGS'] else 'XLA defaults'}", "torchvision", "img/s",
+                f"{'YNNPACK convolutions and dots' if 'ynn' in r['XLA_FLAGS'] else 'XLA defaults'}, {r['dtype']}", "torchvision", "img/s",
                 r["jaxdl img/s"], r["torch img/s"], jaxdl_mb=r["jaxdl peak RSS MB"]) for r in rows]
 
 

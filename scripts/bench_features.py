@@ -2,11 +2,13 @@
 
     python scripts/bench_features.py                       # vgg16:relu7 resnet50:avgpool alexnet:relu7, batch 16
     python scripts/bench_features.py --arch vgg16:pool5 squeezenet1_1 --batch 32 --repeats 9
+    python scripts/bench_features.py --arch squeezenet1_0 vgg16 --dtypes float32 bfloat16 --xla-flags ''
 
 Any architecture of jaxdl.models, as ARCH (up to the layer before the classifier) or ARCH:LAYER.
 
 Random torchvision weights (seed 0) are saved once and loaded by both sides (jaxdl converts them).
-jaxdl is measured once per `--xla-flags` value (default: XLA's defaults, and YNNPACK convolutions).
+jaxdl is measured once per `--xla-flags` value (default: XLA's defaults, and YNNPACK convolutions) and
+`--dtypes` computation dtype (default float32; bfloat16 computes in bfloat16 from float32 weights).
 Each framework runs in its own fresh process (thread pools never compete, each peak RSS is its
 own) and the two take turns run by run, so load from other users hits both alike. Times are the
 median of `--repeats` runs after `--warmup` runs (the first jaxdl run compiles).
@@ -46,6 +48,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=7, help="timed runs; the median is reported (default 7)")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)), help="torch threads (default: the cores XLA uses)")
     parser.add_argument("--xla-flags", nargs="+", default=XLA_VARIANTS, metavar="FLAGS", help="one jaxdl row per XLA_FLAGS value ('' = defaults)")
+    parser.add_argument("--dtypes", nargs="+", default=("float32",), choices=("float32", "bfloat16", "float16"),
+                        help="one jaxdl row per computation dtype (default float32)")
     parser.add_argument("--out", type=Path, default=Path("runs/bench"), help="folder for features.md/.csv")
     return parser.parse_args(argv)
 
@@ -127,15 +131,16 @@ def interleaved(makers: dict[str, tuple], warmup: int, repeats: int) -> dict[str
     return results
 
 
-def jaxdl_run(xla_flags: str, arch: str, layer: str, weights: Path, batch: int, size: int) -> Callable[[], np.ndarray]:
-    """jaxdl.features.extract (jitted, stops at `layer`) on the converted weights, XLA run with `xla_flags`."""
+def jaxdl_run(xla_flags: str, dtype: str, arch: str, layer: str, weights: Path, batch: int, size: int) -> Callable[[], np.ndarray]:
+    """jaxdl.features.extract (jitted, stops at `layer`) on the converted weights computing in `dtype`, XLA run with
+    `xla_flags`."""
     os.environ["XLA_FLAGS"] = xla_flags  # read when jax starts its backend, below: this process is fresh
     from jaxdl import models
     from jaxdl.features import extract
     from jaxdl.weights import from_torchvision
 
-    model, variables, x = models.create(arch), from_torchvision(arch, weights), images(batch, size)
-    return lambda: extract(model, variables, x, layer, batch_size=batch, progress=False)
+    model, variables, x = models.create(arch, dtype=dtype), from_torchvision(arch, weights), images(batch, size)
+    return lambda: np.asarray(extract(model, variables, x, layer, batch_size=batch, progress=False), np.float32)
 
 
 class _Reached(Exception):
@@ -176,16 +181,17 @@ def torch_run(arch: str, layer: str, weights: Path, batch: int, size: int, threa
 
 
 def bench(arch: str, layer: str, args: argparse.Namespace, weights: Path) -> list[dict]:
-    """Table rows for `arch` up to `layer`: one per jaxdl XLA-flags variant, each against the same torch runs."""
+    """Table rows for `arch` up to `layer`: one per jaxdl (XLA flags, dtype) variant, each against the same torch runs."""
     common = (arch, layer, weights, args.batch, args.size)
-    makers = {flags: (jaxdl_run, flags, *common) for flags in args.xla_flags}
+    variants = [(flags, dtype) for flags in args.xla_flags for dtype in args.dtypes]
+    makers = {variant: (jaxdl_run, *variant, *common) for variant in variants}
     runs = interleaved({**makers, "torch": (torch_run, *common, args.threads)}, args.warmup, args.repeats)
     torch_ips = args.batch / statistics.median(runs["torch"]["seconds"])
     ref = runs["torch"]["out"].reshape(args.batch, -1)
     rows = []
-    for flags in args.xla_flags:
-        jax_ips = args.batch / statistics.median(runs[flags]["seconds"])
-        out = runs[flags]["out"].reshape(args.batch, -1)
+    for flags, dtype in variants:
+        jax_ips = args.batch / statistics.median(runs[flags, dtype]["seconds"])
+        out = runs[flags, dtype]["out"].reshape(args.batch, -1)
         rows.append(
             {
                 "arch": arch,
@@ -193,10 +199,11 @@ def bench(arch: str, layer: str, args: argparse.Namespace, weights: Path) -> lis
                 "batch": args.batch,
                 "threads": args.threads,
                 "XLA_FLAGS": flags or "(none)",
+                "dtype": dtype,
                 "jaxdl img/s": round(jax_ips, 2),
                 "torch img/s": round(torch_ips, 2),
                 "ratio": round(jax_ips / torch_ips, 2),
-                "jaxdl peak RSS MB": round(runs[flags]["rss"]),
+                "jaxdl peak RSS MB": round(runs[flags, dtype]["rss"]),
                 "torch peak RSS MB": round(runs["torch"]["rss"]),
                 "max rel diff": float(np.abs(out - ref).max() / np.abs(ref).max()),
             }
@@ -227,7 +234,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             weights = Path(tmp) / f"{arch}.safetensors"
             save_weights(arch, weights)
             rows += bench(arch, layer, args, weights)
-            print(markdown_table(rows[-len(args.xla_flags) :]), flush=True)
+            print(markdown_table(rows[-len(args.xla_flags) * len(args.dtypes) :]), flush=True)
     print(markdown_table(rows))
     md, csv_path = write_table(rows, args.out / "features")
     print(f"wrote {md} and {csv_path}")
