@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 ARCH, SIZE, TARGET, ITERATIONS = "squeezenet1_0", 224, 113, 200
 
@@ -50,7 +50,7 @@ def jaxdl_case() -> Callable[[], np.ndarray]:
 
 
 def torch_case() -> Callable[[], np.ndarray]:
-    """The course's loop in PyTorch autograd (tests/torch_classviz.py), scipy blur as the course does."""
+    """The course's loop in PyTorch autograd (tests/support/torch_classviz.py), scipy blur as the course does."""
     from parity import to_torch
     from torch_classviz import torch_course_loop
 

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from torch_dann import TorchDANN, sgd, train_step  # noqa: E402
 
 from jaxdl.bench import interleaved_rates  # noqa: E402
@@ -29,7 +29,7 @@ CONVS = {"conv1 5x5 3->32 on 32x32": ((32, 32, 3), 32), "conv2 5x5 32->48 on 14x
 
 
 def torch_step(x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
-    """One step of the PyTorch transcription (tests/torch_dann.py) on the same batch, halfway through the schedule."""
+    """One step of the PyTorch transcription (tests/support/torch_dann.py) on the same batch, halfway through the schedule."""
     model = TorchDANN()
     opt = sgd(model, 0.01)
     x, y = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(y)

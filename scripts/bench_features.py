@@ -31,7 +31,7 @@ import numpy as np
 
 from jaxdl.xla import YNN
 
-TESTS = Path(__file__).resolve().parents[1] / "tests"  # parity.torch_layers: torchvision's module behind each layer name
+TESTS = Path(__file__).resolve().parents[1] / "tests" / "support"  # parity.torch_layers: torchvision's module behind each layer name
 
 TARGETS = ("vgg16:relu7", "resnet50:avgpool", "alexnet:relu7")
 # XLA's defaults, and convolutions handed to the YNNPACK library (measured faster on x86 CPUs here).

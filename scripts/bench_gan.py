@@ -20,7 +20,7 @@ import jax
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from torch_dcgan import TorchDiscriminator, TorchGenerator  # noqa: E402
 
 from jaxdl import configure  # noqa: E402

@@ -1,4 +1,4 @@
-"""PyTorch transcription of jaxdl's DANN (tests/torch_dann.py): same data, batches, schedules and table as dann_table.py.
+"""PyTorch transcription of jaxdl's DANN (tests/support/torch_dann.py): same data, batches, schedules and table as dann_table.py.
 
 Each (method, seed) trains with PyTorch's default initialisation seeded by torch.manual_seed(seed) (or, with
 --init flax, jaxdl's Flax initialisation of that seed) on the batches of jaxdl.dann.train.epoch_batches.
@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from torch_dann import TorchDANN, load_flax, sgd, train_step  # noqa: E402
 
 from jaxdl.dann.config import add_options, domains, fit_options  # noqa: E402

@@ -1,6 +1,6 @@
 """jaxdl's attributions vs captum's on the same weights, in float32 and float64: the max relative error per method.
 
-The cases and comparisons are the parity test's (tests/test_viz_attribution_parity.py): ResNet-18 with random
+The cases and comparisons are the parity test's (tests/visualize/test_viz_attribution_parity.py): ResNet-18 with random
 weights and BatchNorm statistics at 67x67, and the real SqueezeNet 1.0 on two course images at 112x112.
 Run: PYTHONPATH=. python scripts/viz_parity.py [--out docs/visualize/parity]
 """
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+TESTS = Path(__file__).resolve().parents[1] / "tests"
+sys.path[:0] = [str(TESTS / "visualize"), str(TESTS / "support")]
 from test_viz_attribution_parity import PAIRS, resnet_case, squeezenet_case
 
 from jaxdl.report import markdown_table, write_table

@@ -7,7 +7,12 @@ CLI (`jaxdl.cli.main` calls `jaxdl.configure()`): XLA's defaults, or with JAXDL_
 """
 
 import os
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # the tests' helpers: parity, torch_*, locations
+
+from locations import SHARED  # noqa: E402
 
 if os.environ.get("JAXDL_TEST_XLA") == "cli":
     import jaxdl
@@ -15,6 +20,6 @@ if os.environ.get("JAXDL_TEST_XLA") == "cli":
     jaxdl.configure()
 else:
     os.environ["JAXDL_XLA_DEFAULTS"] = "1"
-SHARED_WEIGHTS = Path(__file__).resolve().parents[2] / "shared" / "weights"
+SHARED_WEIGHTS = SHARED / "weights"
 if SHARED_WEIGHTS.is_dir():
     os.environ.setdefault("JAXDL_WEIGHTS", str(SHARED_WEIGHTS))

@@ -3,7 +3,7 @@
 
 The defaults are the full course run on the embedded digits -> digits-M: 900 source training digits (10 % of
 digits[0:1000] held out for source accuracy), target digits 1000-1796 split half/half, 30 epochs, three methods.
-`quick()` is `--quick`: two methods, 15 epochs (tests/test_dann_embedded.py's measured budget).
+`quick()` is `--quick`: two methods, 15 epochs (tests/dann/test_dann_embedded.py's measured budget).
 """
 
 import argparse

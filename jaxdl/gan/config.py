@@ -3,7 +3,7 @@ the options of `jaxdl gan` and the [gan] settings of `jaxdl run` (jaxdl/options.
 
 The defaults are the course's 32x32 DCGAN and cDCGAN (nz 100, widths 32, Adam 2e-4 / 0.5, batch 128) on the embedded
 digits for 40 epochs (440 iterations), scored by a 3-epoch classifier on 500 samples per epoch. `quick()` is
-`--quick`: the cDCGAN alone (tests/test_gan_quality.py: >= 0.9 conditional accuracy at 440 iterations).
+`--quick`: the cDCGAN alone (tests/gan/test_gan_quality.py: >= 0.9 conditional accuracy at 440 iterations).
 """
 
 import argparse

@@ -3,13 +3,13 @@
 The shared folder (../shared next to the repository) holds the weights and images; CI has it.
 """
 
-from pathlib import Path
 
 import jax.numpy as jnp
 import numpy as np
 import pytest
 import torch
 import torchvision
+from locations import SHARED
 from parity import assert_close, to_torch
 from safetensors.numpy import load_file
 
@@ -17,7 +17,7 @@ from jaxdl import models
 from jaxdl.data.imagenet import normalize
 from jaxdl.weights import from_torchvision
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 IMAGES = SHARED / "data" / "imagenet_val_25.npz"
 

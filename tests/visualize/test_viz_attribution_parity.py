@@ -8,7 +8,6 @@ are broken by float32 rounding differently in torch and XLA (measured at 224x224
 captum's hooks need ReLUs that are not in place. Relative error = max |jaxdl - captum| / max |captum|.
 """
 
-from pathlib import Path
 from typing import NamedTuple
 
 import jax
@@ -24,6 +23,7 @@ from captum.attr import (
     LayerGradCam,
     Saliency,
 )
+from locations import SHARED
 from parity import assert_close, randomize_bn_stats, to_nhwc, to_torch
 from safetensors.numpy import load_file
 
@@ -37,7 +37,7 @@ from jaxdl.weights import from_torchvision
 
 pytestmark = pytest.mark.parity
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 IMAGES = SHARED / "data" / "imagenet_val_25.npz"
 STEPS = 4

@@ -1,9 +1,9 @@
 """MNIST-M blending, photo folders, the published MNIST-M layout, domain input checks, real MNIST-M alignment."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
+from locations import SHARED
 from PIL import Image
 from test_idx import write_idx
 
@@ -13,7 +13,7 @@ from jaxdl.data.digits import digits, embedded_photos
 from jaxdl.data.mnist_m import blend, load_photos, load_published
 from jaxdl.errors import DataError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 
 
 def test_blend_is_abs_patch_minus_digit():

@@ -1,17 +1,17 @@
 """The Fourier parametrisation: the random transform resamples exactly, colours and spectrum as documented, digits reach p > 0.9."""
 
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from locations import SHARED
 
 from jaxdl.keys import prng_key
 from jaxdl.visualize.fourier import IMAGENET_COLOR_SQRT, FourierSettings, color_sqrt, fourier_visualize, render, spectrum_scale, transform
 from jaxdl.visualize.subject import digits_subject
 
-IMAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "imagenet_val_25.npz"
+IMAGES = SHARED / "data" / "imagenet_val_25.npz"
 
 
 def test_transform_identity_and_integer_shift():

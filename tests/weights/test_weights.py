@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import jax
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torchvision
+from locations import SHARED
 from parity import assert_close, randomize_bn_stats, to_torch
 from safetensors.numpy import save_file
 
@@ -203,7 +203,7 @@ def test_metadata_file_is_json_beside_the_orbax_checkpoint(files, tmp_path):
     assert json.loads((out / "jaxdl.json").read_text())["source"] == "sq.npz"
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 
 
 @pytest.mark.realdata

@@ -7,6 +7,7 @@ from pathlib import Path
 import jax
 import numpy as np
 import pytest
+from locations import SHARED
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 from sklearn.metrics import pairwise_distances_argmin
@@ -15,7 +16,7 @@ from jaxdl.cli import main
 from jaxdl.errors import JaxdlError
 from jaxdl.transfer import bow, kernels, pyramid, sift, words
 
-SCENE15 = Path(__file__).resolve().parents[2] / "shared" / "data" / "15scene"
+SCENE15 = SHARED / "data" / "15scene"
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from locations import REPO
 
 SCRIPT = """
 import json
@@ -23,6 +23,7 @@ from jaxdl.gan.data import load
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step
 from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator
+from locations import REPO
 
 def gap(a, b):
     return max(float(np.abs(np.asarray(x, np.float64) - np.asarray(y, np.float64)).max())
@@ -64,7 +65,7 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def gaps():
     env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4", "JAX_PLATFORMS": "cpu",
-           "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-c", SCRIPT], env=env,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -4,12 +4,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from locations import REPO
 from parity import assert_close
 from tiny_cnn import tiny_setup
 
@@ -128,6 +128,7 @@ import jax, numpy as np
 from jaxdl import parallel
 from jaxdl.features import extract, forward
 from tiny_cnn import tiny_setup
+from locations import REPO
 model, variables, images = tiny_setup(num_images=10)
 features = extract(model, variables, images, "conv1", batch_size=6, progress=False)
 compilations = forward._cache_size()
@@ -144,7 +145,7 @@ def test_four_devices_give_the_same_features_sharded(tmp_path):
     model, variables, images = tiny_setup(num_images=10)
     single = extract(model, variables, images, "conv1", batch_size=6, progress=False)
     env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=4", JAX_PLATFORMS="cpu")
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "tests" / "support"), env.get("PYTHONPATH", "")])
     done = subprocess.run(
         [sys.executable, "-c", MULTI_DEVICE, str(tmp_path / "f.npy")], env=env, capture_output=True, text=True, timeout=300
     )

@@ -10,7 +10,6 @@ that are zero up to rounding (>= 99.9 % of pixels within 1e-5), the same predict
 """
 
 import dataclasses
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +18,7 @@ import pytest
 import torch
 import torchattacks
 import torchvision
+from locations import SHARED
 from parity import randomize_bn_stats, to_nhwc, to_torch
 
 from jaxdl import models
@@ -29,7 +29,7 @@ from jaxdl.weights import from_torchvision
 
 pytestmark = pytest.mark.parity
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 WEIGHTS = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 IMAGES = SHARED / "data" / "imagenet_val_25.npz"
 # name -> (torchattacks class, jaxdl norm, eps, step, steps)

@@ -3,17 +3,17 @@ images with the real SqueezeNet 1.0: same features, same LinearSVC accuracy."""
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from locations import REPO, SHARED
 
 from jaxdl import models, weights
 from jaxdl.data.imagenet import Preprocessed
 from jaxdl.features import extract
 from jaxdl.transfer.svm import svm_sweep
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 SCENE15 = SHARED / "data" / "15scene"
 SQUEEZENET = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 
@@ -24,7 +24,7 @@ def test_jaxdl_matches_the_torch_reference_on_real_scene15():
     if not (SCENE15.is_dir() and SQUEEZENET.is_file()):
         pytest.skip(f"needs {SCENE15} and {SQUEEZENET} (present in CI next to the repository)")
     pytest.importorskip("torchvision")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    sys.path.insert(0, str(REPO / "scripts"))
     import transfer_reference_torch as reference
 
     args = argparse.Namespace(

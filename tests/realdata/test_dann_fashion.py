@@ -8,11 +8,12 @@ course's settings (the defaults: PyTorch's init, inputs in [-1, 1]; scripts/dann
 from pathlib import Path
 
 import pytest
+from locations import SHARED
 
 from jaxdl.dann.experiment import compare, method_means, prepare
 
 FASHION = Path("/usr/share/datasets/fashion-mnist")
-PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "data" / "bsds500"
+PHOTOS = SHARED / "data" / "bsds500"
 MARGIN_FLOOR = 10.0  # target accuracy points, DANN minus source-only, mean over seeds
 SOURCE_DROP_CEIL = 7.0  # source accuracy points DANN may lose (measured 3.3)
 

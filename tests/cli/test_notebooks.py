@@ -9,9 +9,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from locations import REPO
 from nbclient import NotebookClient
 
-REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]_*.py"))
 # run folder, and the fewest tables and figures each notebook answers with
 EXPECTED = {"1_transfer_learning": ("transfer", 5, 1), "2_network_visualization": ("visualization", 3, 5),

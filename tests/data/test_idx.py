@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from locations import SHARED
 
 from jaxdl.data import idx
 from jaxdl.download import sha256_of
 from jaxdl.errors import DataError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:

@@ -1,4 +1,4 @@
-"""GAN losses and training dynamics on tiny data (resume: tests/test_resume.py; divergence: tests/test_training.py)."""
+"""GAN losses and training dynamics on tiny data (resume: tests/machinery/test_resume.py; divergence: tests/machinery/test_training.py)."""
 
 import jax
 import jax.numpy as jnp

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from locations import SHARED
 from PIL import Image
 
 from jaxdl.data import image_folder, scene15
 from jaxdl.data.imagenet import MEAN, STD, Preprocessed, preprocess
 from jaxdl.errors import DataError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED
 SCENE15 = SHARED / "data" / "15scene"
 SQUEEZENET = SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"
 

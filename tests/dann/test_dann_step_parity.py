@@ -1,4 +1,4 @@
-"""One jaxdl DANN train_step equals one step of the PyTorch transcription (tests/torch_dann.py) from the same weights.
+"""One jaxdl DANN train_step equals one step of the PyTorch transcription (tests/support/torch_dann.py) from the same weights.
 
 Two steps of a 4-step schedule: the first at lam = 0 and mu = mu0 (plain SGD), the second at lam = lam_{1/4} = 0.85
 with a lower mu and momentum carried over. Losses and every parameter agree within 1e-5. CDAN's network draws its
