@@ -13,9 +13,9 @@ import numpy as np
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 sys.path[:0] = [str(TESTS / "visualize"), str(TESTS / "support")]
-from test_viz_attribution_parity import PAIRS, resnet_case, squeezenet_case
+from test_viz_attribution_parity import PAIRS, resnet_case, squeezenet_case  # noqa: E402
 
-from jaxdl.report import markdown_table, write_table
+from jaxdl.report import markdown_table, write_table  # noqa: E402
 
 
 def max_relative_error(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
