@@ -23,7 +23,6 @@ from jaxdl.gan.data import load
 from jaxdl.gan.steps import dcgan_adam, init_state, make_train_step
 from jaxdl.keys import prng_key
 from jaxdl.models.dcgan import Discriminator, Generator
-from locations import REPO
 
 def gap(a, b):
     return max(float(np.abs(np.asarray(x, np.float64) - np.asarray(y, np.float64)).max())

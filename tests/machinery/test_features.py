@@ -128,7 +128,6 @@ import jax, numpy as np
 from jaxdl import parallel
 from jaxdl.features import extract, forward
 from tiny_cnn import tiny_setup
-from locations import REPO
 model, variables, images = tiny_setup(num_images=10)
 features = extract(model, variables, images, "conv1", batch_size=6, progress=False)
 compilations = forward._cache_size()
