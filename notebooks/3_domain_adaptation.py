@@ -117,6 +117,19 @@ display(Image(str(OUT / "methods" / "embedding.png")))
 # the target goes 24.9 -> 40.2 %; real MNIST -> MNIST-M: source-only 47.3 %, DANN 58.4 %, target-only
 # 91.9 % on the target. In quick mode (two epochs on 400 digits) the numbers show the mechanics only.
 #
+# ## Choosing an epoch without target labels
+#
+# Without target labels, the best epoch cannot be read from the target accuracy. `run` records two
+# unsupervised scores of the unlabelled target training images every epoch (`jaxdl.dann.selection`, both
+# higher-is-better): information maximisation, H(mean prediction) - mean H(prediction) (confident
+# predictions that use every class), and the soft neighbourhood density of Saito et al. 2021 (the entropy
+# of each image's softmax over its similarities to the others, temperature 0.05: dense neighbourhoods).
+# The table compares the epoch each score picks with the last epoch and the best one (which reads the labels).
+
+# %%
+display(Markdown(markdown_table(result.tables[2][1])))
+
+# %% [markdown]
 # ## The reversal factor lambda
 #
 # The paper ramps lambda from 0 to lam_max: `lam_p = lam_max (2 / (1 + exp(-10 p)) - 1)` with p the

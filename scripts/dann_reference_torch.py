@@ -16,17 +16,17 @@ import torch
 from tqdm.auto import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
-from torch_dann import TorchDANN, load_flax, sgd, train_step  # noqa: E402
+from torch_dann import load_flax, reference_network, sgd, train_step  # noqa: E402
 
 from jaxdl.dann.config import add_options, domains, fit_options  # noqa: E402
 from jaxdl.dann.experiment import Arrays, compare, summarise  # noqa: E402
 from jaxdl.dann.options import add_table_options, seeds  # noqa: E402
-from jaxdl.dann.train import epoch_batches  # noqa: E402
+from jaxdl.dann.train import epoch_batches, network  # noqa: E402
 from jaxdl.keys import prng_key  # noqa: E402
-from jaxdl.models.dann import DANN  # noqa: E402
 from jaxdl.report import markdown_table, write_table  # noqa: E402
 
-METHODS = ("source-only", "dann", "target-only")
+METHODS = ("source-only", "dann", "no-grl", "cdan", "cdan+e", "target-only")  # the transcribed steps
+DEFAULT = ["source-only", "dann", "target-only"]
 
 
 def nchw(images: np.ndarray) -> torch.Tensor:
@@ -37,10 +37,9 @@ def nchw(images: np.ndarray) -> torch.Tensor:
 def torch_classifier(method: str, source: Arrays, target: Arrays, seed: int, *, epochs: int, batch_size: int, mu0: float,
                      lam_max: float, init: str) -> Callable[[np.ndarray], np.ndarray]:
     """Train `method` in PyTorch as jaxdl.dann.train.fit does; returns images -> predicted classes."""
-    torch.manual_seed(seed)
-    model = TorchDANN()
+    model = reference_network(method, seed)
     if init == "flax":
-        load_flax(model, DANN(init_scheme="flax").init(prng_key(seed), jnp.zeros((1, 32, 32, 3)))["params"])
+        load_flax(model, network(method, "flax", seed).init(prng_key(seed), jnp.zeros((1, 32, 32, 3)))["params"])
     opt = sgd(model, mu0)
     (xs, ys), (xt, yt) = (nchw(source[0]), torch.from_numpy(source[1])), (nchw(target[0]), torch.from_numpy(target[1]))
     steps = max(len(xs) // batch_size, 1)
@@ -60,7 +59,7 @@ def torch_classifier(method: str, source: Arrays, target: Arrays, seed: int, *, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_options(parser, skip=("methods", "seed"))
-    add_table_options(parser, METHODS, list(METHODS), "runs/dann_reference_torch")
+    add_table_options(parser, METHODS, DEFAULT, "runs/dann_reference_torch")
     args = parser.parse_args()
     source, target = domains(args)
     rows = compare(source, target, args.methods, seeds(args), train=torch_classifier, **fit_options(args))

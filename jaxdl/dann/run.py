@@ -11,6 +11,7 @@ from pathlib import Path
 from jaxdl.dann.adistance import proxy_a_distance
 from jaxdl.dann.config import DannConfig, domains, fit_options
 from jaxdl.dann.figures import plot_embedding, plot_tsne
+from jaxdl.dann.selection import selection_rows
 from jaxdl.dann.train import accuracy, fit, network, predict
 from jaxdl.figures import plot_curves
 from jaxdl.report import Result, write_table
@@ -21,11 +22,11 @@ PER_EPOCH = ("label_loss", "domain_loss", "domain_acc", "target_acc")  # the per
 
 
 def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
-    """Train each method (resuming under OUT/runs/METHOD); write OUT/table.{md,csv}, epochs.{md,csv}, curves.png,
-    embedding.png and tsne.png."""
+    """Train each method (resuming under OUT/runs/METHOD); write OUT/table.{md,csv}, epochs.{md,csv}, selection.{md,csv},
+    curves.png, embedding.png and tsne.png."""
     out = Path(out)
     (src_train, src_test), (tgt_train, tgt_test) = domains(config)
-    rows, curves, features = [], {}, {}
+    rows, curves, features, selected = [], {}, {}, []
     for method in config.methods:
         state, history = fit(method, src_train, tgt_train, seed=config.seed, ckpt_dir=(out / "runs" / method).resolve(),
                              progress=progress, target_test=tgt_test, **fit_options(config))
@@ -34,11 +35,13 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
                      "target acc %": 100 * accuracy(state.params, tgt_test, model=model)})
         features[method] = tuple(predict(state.params, x[:EMBEDDED], model=model)[1] for x in (src_test[0], tgt_test[0]))
         rows[-1]["A-distance"] = proxy_a_distance(*features[method], seed=config.seed)
+        selected += selection_rows(method, epoch_records(history))
         for record in epoch_records(history):
             curves.setdefault(record["epoch"], {"epoch": record["epoch"]}).update(
                 {f"{method} {k}": record[k] for k in PER_EPOCH if math.isfinite(record.get(k, math.nan))})
     write_table(rows, out / "table")
     write_table(list(curves.values()), out / "epochs")
+    write_table(selected, out / "selection")
     names = list(dict.fromkeys(key for record in curves.values() for key in record if key != "epoch"))
     plot_curves(list(curves.values()), "epoch", names, out / "curves.png",
                 "label and domain losses, domain and target accuracy per epoch")
@@ -49,7 +52,10 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
     return Result(tables=[("source and target test accuracy, and the proxy A-distance of their test features (a linear "
                            "SVM on up to 500 images per domain), per method", rows),
                           ("per epoch: label and domain loss, domain classifier accuracy (training batches), target "
-                           "test accuracy", list(curves.values()))],
+                           "test accuracy", list(curves.values())),
+                          ("choosing an epoch without target labels: target test accuracy of the last epoch, of the best "
+                           "(read from the labels), and of the epoch with the highest information maximisation (IM) or "
+                           "soft neighbourhood density (SND) of the unlabelled target training images", selected)],
                   figures=[("label loss (source), domain loss and accuracy (methods with a domain classifier), target "
                             "test accuracy per epoch", "curves.png"),
                            ("test features of source (blue) and target (red), PCA, per method", "embedding.png"),

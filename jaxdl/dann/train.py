@@ -8,9 +8,10 @@ from pathlib import Path
 import jax
 import numpy as np
 from jax.sharding import Mesh
+from scipy.special import softmax
 
 from jaxdl import parallel, training
-from jaxdl.dann import cdan
+from jaxdl.dann import cdan, selection
 from jaxdl.dann.step import init_state, make_train_step, optimizer
 from jaxdl.evaluate import evaluate
 from jaxdl.features import batch_size_for, padded_batches
@@ -20,6 +21,7 @@ from jaxdl.train_state import TrainState
 
 Arrays = tuple[np.ndarray, np.ndarray]
 PLAIN = DANN()  # the network of every method but CDAN's: the default of `predict` and `accuracy`
+SCORED = 2000  # unlabelled target training images scored per epoch (SND compares every pair)
 MAP_STREAM = 1  # fold_in index of the seed's key that draws CDAN's random matrices (0: the initialisation)
 
 
@@ -46,7 +48,8 @@ def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_
         progress: bool = True, mesh: Mesh | None = None, target_test: Arrays | None = None) -> tuple[TrainState, list[dict]]:
     """Train `method` for `epochs` over the source set (target batches drawn alongside); returns (state, per-epoch records).
 
-    With `target_test` (images, labels), each epoch's record holds its accuracy as "target_acc" (labels only scored).
+    With `target_test` (images, labels), each epoch's record holds its accuracy as "target_acc" (labels only scored) and
+    the unsupervised scores of the first SCORED target training images, "im" and "snd" (no label read: selection.py).
     `init` is the network's initialisation ("torch" or "flax", see jaxdl.models.dann). With `ckpt_dir`, the state is
     saved after every epoch (history in ckpt_dir/history.jsonl) and an interrupted run resumes there (jaxdl.training).
     """
@@ -59,7 +62,8 @@ def fit(method: str, source: Arrays, target: Arrays, *, epochs: int = 10, batch_
             yield (source[0][s], source[1][s]), (target[0][t], target[1][t])
 
     settings = training.Settings(epochs, steps_per_epoch, prng_key(seed), out=ckpt_dir, progress=progress, desc=method)
-    scored = (lambda state, epoch: {"target_acc": accuracy(state.params, target_test, mesh, model)}) if target_test is not None else None
+    scored = (lambda state, epoch: {"target_acc": accuracy(state.params, target_test, mesh, model),
+                                    **target_scores(state.params, target[0][:SCORED], mesh, model)}) if target_test is not None else None
     return training.fit(init_state(model, tx, prng_key(seed)), train_step, batches, settings, evaluate=scored, mesh=mesh)
 
 
@@ -70,16 +74,27 @@ def _forward(model: DANN, params: dict, x: jax.Array) -> tuple[jax.Array, jax.Ar
     return logits, features
 
 
-def predict(params: dict, images: np.ndarray, batch_size: int = 500, mesh: Mesh | None = None,
+def outputs(params: dict, images: np.ndarray, batch_size: int = 500, mesh: Mesh | None = None,
             model: DANN = PLAIN) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted classes, features N,1200) of all images, in batches split over the mesh (default: all devices); the
+    """(class logits N,C, features N,1200) of all images, in batches split over the mesh (default: all devices); the
     last batch is padded (one compilation). `model`: the trained one (`network`), whose domain input fits its params."""
     mesh = mesh or parallel.data_mesh()
     size = batch_size_for(batch_size, len(images), mesh.size)
-    outputs = [(rows, parallel.split_apply(partial(_forward, model), params, batch, mesh))
-               for rows, batch in padded_batches(images, size)]
-    classes = np.concatenate([np.asarray(logits.argmax(-1))[: rows.stop - rows.start] for rows, (logits, _) in outputs])
-    return classes, np.concatenate([np.asarray(features)[: rows.stop - rows.start] for rows, (_, features) in outputs])
+    parts = [(rows, parallel.split_apply(partial(_forward, model), params, batch, mesh))
+             for rows, batch in padded_batches(images, size)]
+    return tuple(np.concatenate([np.asarray(part[i])[: rows.stop - rows.start] for rows, part in parts]) for i in (0, 1))
+
+
+def predict(params: dict, images: np.ndarray, batch_size: int = 500, mesh: Mesh | None = None,
+            model: DANN = PLAIN) -> tuple[np.ndarray, np.ndarray]:
+    """(predicted classes, features N,1200) of all images (see `outputs`)."""
+    logits, features = outputs(params, images, batch_size, mesh, model)
+    return logits.argmax(-1), features
+
+
+def target_scores(params: dict, images: np.ndarray, mesh: Mesh | None = None, model: DANN = PLAIN) -> dict[str, float]:
+    """The unsupervised validation scores (jaxdl.dann.selection) of the class probabilities of unlabelled target images."""
+    return selection.scores(softmax(outputs(params, images, mesh=mesh, model=model)[0].astype(np.float64), axis=-1))
 
 
 @dataclass(frozen=True)

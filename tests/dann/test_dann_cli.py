@@ -25,6 +25,10 @@ def test_dann_command_outputs_and_resume(tmp_path, capsys):
     epochs = (tmp_path / "epochs.md").read_text().splitlines()[0]
     assert epochs == ("| epoch | source-only label_loss | source-only target_acc | dann label_loss | dann domain_loss | "
                       "dann domain_acc | dann target_acc |")
+    selection = (tmp_path / "selection.md").read_text().splitlines()
+    assert selection[0] == "| method | picked by | epoch | target acc % | below best (points) |"
+    assert [line.split(" | ")[1] for line in selection[2:]] == ["last epoch", "best epoch (target labels)", "highest IM",
+                                                                 "highest SND"] * 2
     assert (tmp_path / "curves.png").stat().st_size > 10_000 and (tmp_path / "embedding.png").stat().st_size > 10_000
     assert (tmp_path / "tsne.png").stat().st_size > 10_000
     assert sorted(p.name for p in (tmp_path / "runs" / "dann").iterdir()) == ["checkpoints", "history.jsonl"]

@@ -6,10 +6,14 @@ does, so each Linear weight is the transposed Flax kernel (the order of fc1's in
 
 import math
 
+import jax
 import numpy as np
 import torch
 from torch import nn
 
+from jaxdl.dann import cdan
+from jaxdl.dann.train import MAP_STREAM
+from jaxdl.keys import prng_key
 from jaxdl.weights.rules import conv_kernel, linear_kernel
 
 
@@ -46,6 +50,15 @@ class TorchDANN(nn.Module):
             rf, rg = self.matrices
             f = f @ rf / math.sqrt(rf.shape[1]) * (torch.softmax(logits, 1).detach() @ rg)
         return logits, self.dom_fc2(torch.relu(self.dom_fc1(Reverse.apply(f, lam))))[:, 0]
+
+
+
+def reference_network(method: str, seed: int) -> TorchDANN:
+    """The network `method` trains, initialised by torch.manual_seed(seed); CDAN's sees the random matrices that
+    jaxdl.dann.train.network(method, seed=seed) draws."""
+    torch.manual_seed(seed)
+    key = jax.random.fold_in(prng_key(seed), MAP_STREAM)
+    return TorchDANN(matrices=cdan.random_matrices(key, 1200, 10) if method in cdan.METHODS else None)
 
 
 def to_flax(model: TorchDANN) -> dict:
