@@ -17,35 +17,30 @@
 # Every method is a `jax.grad` of a pure function of the image, in the course's **normalised** space.
 # Each question is answered on the embedded digits CNN (a SmallCNN trained in seconds on scikit-learn's
 # digits, 32x32 grey, cached); in real mode (`JAXDL_QUICK=0` with `../shared` present) also on the real
-# ImageNet SqueezeNet 1.0 with the course's 25 ImageNet images.
+# ImageNet SqueezeNet 1.0 with the course's 25 ImageNet images. The subjects, saliency maps and fooling
+# images come from the same config and functions as `jaxdl visualize` and `jaxdl run` (`SubjectConfig`,
+# `write_saliency`, `write_attack`).
 
 # %%
-import jax.numpy as jnp
-import numpy as np
 from IPython.display import Image, Markdown, display
 from nbsetup import quick_mode, run_dir, shared_dir
 
-from jaxdl.figures import panels
 from jaxdl.keys import prng_key
 from jaxdl.report import markdown_table
-from jaxdl.visualize.adversarial import attack_figure
+from jaxdl.visualize.adversarial_outputs import AttackSettings, write_attack
+from jaxdl.visualize.attribution_outputs import SaliencySettings, write_saliency
 from jaxdl.visualize.classviz import COURSE_TARGETS, CourseSettings, course_ascent, visualize_classes
 from jaxdl.visualize.classviz_outputs import save_figure, scores
-from jaxdl.visualize.digits import digit_splits
-from jaxdl.visualize.fooling import make_fooling
-from jaxdl.visualize.inputs import Inputs, load_npz
-from jaxdl.visualize.saliency import saliency
-from jaxdl.visualize.subject import digits_subject, imagenet_subject
+from jaxdl.visualize.config import SubjectConfig, course_fooling_target, subject_of
 
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("visualization")
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
 
-_, x_test, _, y_test = digit_splits(0)
-subjects = {"digits": (digits_subject(0, epochs=3 if QUICK else None),  # quick: 92.7 % test accuracy instead of 96.4 %
-                        Inputs(x_test[:8], y_test[:8], tuple(f"test[{i}]" for i in range(8))))}
+configs = {"digits": SubjectConfig(images=8)}
 if not QUICK:
-    subjects["squeezenet"] = (imagenet_subject("squeezenet1_0", SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"),
-                              load_npz(SHARED / "data" / "imagenet_val_25.npz"))
+    configs["squeezenet"] = SubjectConfig(inputs=(str(SHARED / "data" / "imagenet_val_25.npz"),), arch="squeezenet1_0",
+                                          weights=str(SHARED / "weights" / "squeezenet1_0-imagenet-dc.safetensors"), images=0)
+subjects = {name: subject_of(config)[:2] for name, config in configs.items()}
 for subject, inputs in subjects.values():
     logits = subject.logits(subject.variables, subject.to_normalized(inputs.pixels))
     print(f"{subject.name}: {len(inputs.pixels)} images, top-1 {float((logits.argmax(-1) == inputs.labels).mean()):.2f}")
@@ -55,15 +50,19 @@ for subject, inputs in subjects.values():
 #
 # Saliency = |d logit_c / dx|, max over the colour channels (Simonyan et al. 2014): the logit, not the
 # loss, differentiated w.r.t. the normalised image; one `jax.grad` of the summed selected logits gives
-# every image of the batch its own map.
+# every image of the batch its own map (`jaxdl.visualize.saliency.saliency`, which `write_saliency` runs
+# in fixed-size batches for each image's true class):
+#
+# ```python
+# grads = jax.grad(lambda x: model.apply(variables, x)[jnp.arange(len(x)), classes].sum())(x)
+# maps = jnp.abs(grads).max(axis=-1)
+# ```
 
 # %%
 for name, (subject, inputs) in subjects.items():
-    x, y = subject.to_normalized(inputs.pixels[:5]), inputs.labels[:5]
-    maps, selected = saliency(subject.model, subject.variables, x, jnp.asarray(y))
-    rows = [[np.asarray(p), np.asarray(m)] for p, m in zip(inputs.pixels[:5], maps)]
-    titles = [[f"{subject.class_names[c][:20]}", f"saliency (logit {float(s):.1f})"] for c, s in zip(y, selected)]
-    display(Image(panels(rows, titles, OUT / f"saliency_{name}.png", cmaps=[None, "hot"], size=1.8)))
+    (OUT / name).mkdir(exist_ok=True)
+    figure, maps = write_saliency(subject, inputs, SaliencySettings(show=5), configs[name].seed, OUT / name, progress=False)
+    display(Image(figure))
 
 # %% [markdown]
 # **Answer.** The maps light up where a small change most moves the class score: the strokes of the
@@ -81,20 +80,11 @@ for name, (subject, inputs) in subjects.items():
 # the target (one jitted `lax.while_loop` over the whole batch; each image stops at its first success).
 
 # %%
-fooling_targets = {"digits": 8, "squeezenet": 6}  # 6: stingray, the course's target
-for name, (subject, inputs) in subjects.items():
-    fool = make_fooling(subject.logits)  # built once, parameters passed as arguments
-    x = subject.to_normalized(inputs.pixels[:4])
-    targets = jnp.full(len(x), fooling_targets[name])
-    fooled, steps, success = fool(subject.variables, x, targets)
-    before = np.asarray(subject.logits(subject.variables, x).argmax(-1))
-    after = np.asarray(subject.logits(subject.variables, fooled).argmax(-1))
-    adversarial = np.asarray(subject.to_pixels(fooled))
-    change = np.abs(adversarial - inputs.pixels[:4]).reshape(4, -1)
-    display(Markdown(markdown_table([{"image": n, "before": subject.class_names[b], "after": subject.class_names[a], "steps": int(s),
-                                      "success": bool(ok), "max |change| (pixels)": float(c.max())}
-                                     for n, b, a, s, ok, c in zip(inputs.names, before, after, steps, success, change)])))
-    display(Image(attack_figure(subject, inputs.pixels[:4], adversarial, before, after, OUT / f"fooling_{name}.png")))
+for name, (subject, inputs) in subjects.items():  # the course's targets: 8 on the digits, 6 "stingray" on ImageNet
+    config = configs[name]
+    write_attack(subject, inputs, AttackSettings(), course_fooling_target(config), config.seed, OUT / name, progress=False)
+    display(Markdown((OUT / name / "adversarial_fooling.md").read_text()))
+    display(Image(OUT / name / "adversarial_fooling.png"))
 
 # %% [markdown]
 # **Answer.** A few normalised steps of L2 length 1 — changes hardly visible (the difference is shown x10)

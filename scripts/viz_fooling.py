@@ -3,9 +3,11 @@
     python scripts/viz_fooling.py [--weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors]
         [--images ../shared/data/imagenet_val_25.npz] [--target 6] [--out runs/viz_fooling] [--figures docs/visualize]
 
-Fooling: the course's method in normalised space (lr 1, max_iter 100), all 25 images in one batch.
-PGD (L-inf, pixel space, 10 steps of eps/4, no random start) untargeted and targeted at eps 2/255 and 8/255.
-Writes OUT/fooling.md/.csv, OUT/pgd.md/.csv and FIGURES/adv_fooling.png (image --figure-image -> target, difference x10).
+Both halves are `write_attack`, as `jaxdl visualize adversarial --images 0` runs it (all 25 images in one batch):
+fooling (the course's method in normalised space, lr 1, max_iter 100) into OUT/adversarial_fooling.*; PGD (L-inf, pixel
+space, 10 steps of eps/4, no random start) untargeted and targeted at eps 2/255 and 8/255 into OUT/pgd_EPS_MODE/, their
+summaries in OUT/pgd.md/.csv. Extra here: the README's one-image figures FIGURES/adv_fooling.png and adv_pgd.png
+(image --figure-image -> target, difference x10).
 """
 
 import argparse
@@ -15,13 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from jaxdl.report import markdown_table, write_table
-from jaxdl.visualize.adversarial import aggregate, attack_figure, attack_rows, make_predict
-from jaxdl.visualize.attacks import make_pgd
-from jaxdl.visualize.fooling import make_fooling
-from jaxdl.visualize.inputs import check_class, load_npz
-from jaxdl.visualize.subject import imagenet_subject
+from jaxdl.visualize.adversarial import attack_figure
+from jaxdl.visualize.adversarial_outputs import AttackSettings, write_attack
+from jaxdl.visualize.inputs import Inputs, load_npz
+from jaxdl.visualize.subject import Subject, imagenet_subject
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def one_image_figure(subject: Subject, inputs: Inputs, arrays: Path, i: int, path: Path, suptitle: str) -> Path:
+    """Image i before and after the attack whose arrays `write_attack` saved, and the difference x10."""
+    saved, part = np.load(arrays), slice(i, i + 1)
+    return attack_figure(subject, inputs.pixels[part], saved["adversarial"][part], saved["before"][part], saved["after"][part],
+                         path, suptitle=suptitle)
 
 
 def main() -> None:
@@ -34,37 +42,31 @@ def main() -> None:
     parser.add_argument("--figures", type=Path, default=Path("docs/visualize"))
     args = parser.parse_args()
     subject, inputs = imagenet_subject("squeezenet1_0", args.weights), load_npz(args.images)
-    target = check_class(args.target, len(subject.class_names))
-    predict, variables, pixels = make_predict(subject.logits_of_pixels), subject.variables, inputs.pixels
-    targets, before = np.full(len(pixels), target), np.asarray(predict(subject.variables, pixels))
+    i, batch = args.figure_image, len(inputs.pixels)
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.figures.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
-    fooled, steps, _ = make_fooling(subject.logits)(variables, subject.to_normalized(pixels), targets, 1.0, 100)
-    fooled = np.asarray(subject.to_pixels(fooled))
+    summary = write_attack(subject, inputs, AttackSettings(target=args.target, batch_size=batch), args.target, 0, args.out)
     seconds = time.perf_counter() - start
-    after = np.asarray(predict(variables, fooled))
-    rows = attack_rows(subject, inputs.names, pixels, fooled, before, after, targets, inputs.labels, np.asarray(steps))
-    write_table(rows, args.out / "fooling")
-    print(markdown_table(rows) + markdown_table([aggregate(rows, "fooling")]) + f"({seconds:.0f} s for the batch of 25)")
-    i = args.figure_image
-    args.figures.mkdir(parents=True, exist_ok=True)
-    attack_figure(subject, pixels[i:i + 1], fooled[i:i + 1], before[i:i + 1], after[i:i + 1], args.figures / "adv_fooling.png",
-                  suptitle=f"fooling image {i} into {target} ({int(steps[i])} steps)")
+    print((args.out / "adversarial_fooling.md").read_text() + markdown_table([summary]) +
+          f"({seconds:.0f} s for the batch of {batch}, compilation included)")
+    steps = np.load(args.out / "adversarial_fooling.npz")["steps"]
+    one_image_figure(subject, inputs, args.out / "adversarial_fooling.npz", i, args.figures / "adv_fooling.png",
+                     f"fooling image {i} into {args.target} ({int(steps[i])} steps)")
 
     summaries = []
-    pgd = make_pgd(subject.logits_of_pixels, "linf")
     for eps in (2 / 255, 8 / 255):
-        for targeted in (False, True):
-            goals = targets if targeted else before
-            adversarial = np.asarray(pgd(variables, pixels, goals, targeted, eps, eps / 4, 10))
-            after = np.asarray(predict(variables, adversarial))
-            rows = attack_rows(subject, inputs.names, pixels, adversarial, before, after, targets if targeted else None, inputs.labels)
-            mode = f"targeted -> {target}" if targeted else "untargeted"
-            summaries.append({"eps": f"{round(eps * 255)}/255", **aggregate(rows, f"PGD L-inf {mode}")})
-            if eps > 0.01 and targeted:
-                attack_figure(subject, pixels[i:i + 1], adversarial[i:i + 1], before[i:i + 1], after[i:i + 1],
-                              args.figures / "adv_pgd.png", suptitle=f"PGD L-inf eps 8/255, image {i} -> {target}")
+        for target in (None, args.target):
+            mode = "untargeted" if target is None else f"targeted -> {target}"
+            folder = args.out / f"pgd_{round(eps * 255)}_{mode.split()[0]}"
+            folder.mkdir(exist_ok=True)
+            settings = AttackSettings("pgd", target, eps, eps / 4, 10, batch_size=batch)
+            summaries.append({"eps": f"{round(eps * 255)}/255", **write_attack(subject, inputs, settings, args.target, 0, folder),
+                              "attack": f"PGD L-inf {mode}"})
             print(markdown_table(summaries[-1:]), flush=True)
+    one_image_figure(subject, inputs, folder / "adversarial_pgd.npz", i, args.figures / "adv_pgd.png",
+                     f"PGD L-inf eps 8/255, image {i} -> {args.target}")
     write_table(summaries, args.out / "pgd")
     print(markdown_table(summaries))
 

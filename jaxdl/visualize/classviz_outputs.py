@@ -1,6 +1,8 @@
-"""What a class visualization is reported as: a scores table, a figure of the final images, an animated GIF."""
+"""What a class visualization is reported as: a scores table, a figure of the final images, an animated GIF; and
+`write_classviz`, the run of it that `jaxdl visualize classviz` and `jaxdl run` share."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jax
@@ -8,9 +10,45 @@ import jax.numpy as jnp
 import numpy as np
 from PIL import Image
 
+from jaxdl.errors import JaxdlError
 from jaxdl.figures import image_grid, panels, save_gif
+from jaxdl.keys import prng_key
+from jaxdl.report import write_table
 from jaxdl.visualize.ascent import Visualization, display
+from jaxdl.visualize.classviz import CourseSettings, visualize_classes
+from jaxdl.visualize.fourier import FourierSettings, fourier_visualize
+from jaxdl.visualize.inputs import Inputs, check_class
 from jaxdl.visualize.subject import Subject
+
+
+@dataclass(frozen=True)
+class ClassvizSettings:
+    """The classes (None: the course's), the start and parametrisation, the ascent's settings, GIF frames."""
+
+    target: tuple[int, ...] | None = None
+    init: str = "noise"
+    param: str = "course"
+    iters: int = 200
+    lr: float | None = None
+    l2_reg: float = 1e-3
+    blur_every: int = 10
+    sigma: float = 0.5
+    max_jitter: int | None = None
+    frame_every: int = 10
+
+
+CLASSVIZ_HELP = {
+    "target": "class indices (default: the course's ImageNet 76 78 187 683 366 604 113; digits 0..9)",
+    "init": "N(0, 1) noise in normalised space, or the first input",
+    "param": "the course's pixel ascent, or the Fourier/colour-decorrelated parametrisation with Adam",
+    "iters": "iterations",
+    "lr": "step size (default: 5 for course, 0.05 for fourier)",
+    "l2_reg": "course: weight of -||x||_2 in the objective",
+    "blur_every": "course: blur when t %% N == 0 (0: never)",
+    "sigma": "course: Gaussian blur sigma",
+    "max_jitter": "roll (course) or shift (fourier, +-N) by up to N pixels (default 16 / 8 at 224 px, scaled to the size)",
+    "frame_every": "a GIF frame every N iterations (must divide --iters)",
+}
 
 
 def scores(subject: Subject, result: Visualization) -> list[dict]:
@@ -56,3 +94,34 @@ def save_animation(subject: Subject, result: Visualization, path: Path, size: in
                                                            Image.BILINEAR))
         frames.append(grid)
     return save_gif(frames, path, ms_per_frame)
+
+
+def visualize(subject: Subject, targets: Sequence[int], settings: ClassvizSettings, shape: tuple[int, int, int],
+              seed: int, init: Inputs | None = None, progress: bool = True) -> Visualization:
+    """Each target at once from noise (or from the first image of `init`), by the course's method or the Fourier one."""
+    targets = [check_class(t, len(subject.class_names)) for t in targets]
+    key, start = prng_key(seed), None
+    if settings.init == "image":
+        start, shape = subject.to_normalized(jnp.asarray(init.pixels[:1])), init.pixels.shape[1:]
+    if settings.param == "fourier":
+        if start is not None:
+            raise JaxdlError("--param fourier starts from noise only (use --init noise)")
+        jitter = settings.max_jitter if settings.max_jitter is not None else round(FourierSettings.jitter * shape[0] / 224)
+        fourier = replace(FourierSettings(iterations=settings.iters, jitter=jitter),
+                          **({"lr": settings.lr} if settings.lr is not None else {}))
+        return fourier_visualize(subject, targets, key, fourier, shape, settings.frame_every, progress)
+    jitter = settings.max_jitter if settings.max_jitter is not None else round(16 * shape[0] / 224)
+    course = CourseSettings(settings.iters, 5.0 if settings.lr is None else settings.lr, settings.l2_reg, settings.blur_every,
+                            settings.sigma, jitter)
+    return visualize_classes(subject, targets, key, start, course, shape, frame_every=settings.frame_every, progress=progress)
+
+
+def write_classviz(subject: Subject, targets: Sequence[int], settings: ClassvizSettings, shape: tuple[int, int, int],
+                   seed: int, out: Path, init: Inputs | None = None, progress: bool = True) -> list[dict]:
+    """OUT/classviz.png, classviz.gif and the scores table classviz.{md,csv}; returns the table's rows."""
+    result = visualize(subject, targets, settings, shape, seed, init, progress)
+    rows = scores(subject, result)
+    write_table(rows, out / "classviz")
+    save_figure(subject, [(settings.param, result)], out / "classviz.png")
+    save_animation(subject, result, out / "classviz.gif")
+    return rows

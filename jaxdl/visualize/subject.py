@@ -69,6 +69,11 @@ def digits_subject(seed: int = 0, cache_dir: str | None = None, epochs: int | No
     return Subject(model, variables, jnp.zeros(1), jnp.ones(1), tuple(str(i) for i in range(10)), "digits SmallCNN")
 
 
+def subject_named(arch: str, weights: str | Path = "random", seed: int = 0) -> Subject:
+    """The embedded digits CNN ("digits") or the ImageNet network `arch` with `weights`."""
+    return digits_subject(seed) if arch == DIGITS else imagenet_subject(arch, weights, seed)
+
+
 def subject_and_inputs(arch: str, weights: str | Path = "imagenet", sources: Sequence[str | Path] = (), size: int = 224,
                        limit: int | None = None, seed: int = 0) -> tuple[Subject, Inputs]:
     """The network `arch` names ("digits": the embedded digits CNN) and its pixel-space images, the first `limit`:
@@ -76,7 +81,6 @@ def subject_and_inputs(arch: str, weights: str | Path = "imagenet", sources: Seq
     from jaxdl.visualize.digits import digit_splits
 
     if arch == DIGITS:
-        subject = digits_subject(seed)
         if sources:
             loaded = load_inputs(sources, size=32)
             inputs = Inputs(loaded.pixels.mean(-1, keepdims=True), loaded.labels, loaded.names)
@@ -88,8 +92,7 @@ def subject_and_inputs(arch: str, weights: str | Path = "imagenet", sources: Seq
             raise DataError(f"image files or an .npz (INPUTS; in jaxdl run: visualize.inputs) are needed with the ImageNet "
                             f"network {arch!r}")
         inputs = load_inputs(sources, size=size)
-        subject = imagenet_subject(arch, weights, seed)
     if limit is not None:
         labels = None if inputs.labels is None else inputs.labels[:limit]
         inputs = Inputs(inputs.pixels[:limit], labels, inputs.names[:limit])
-    return subject, inputs
+    return subject_named(arch, weights, seed), inputs

@@ -90,7 +90,8 @@ def test_run_all_tiny_writes_every_part(tiny_run):
 def test_report_html_in_headless_chromium(tiny_run, tmp_path):
     out, _, _ = tiny_run
     seen = browser_check(out / "report.html", tmp_path)
-    assert seen["images"] == 11  # accuracy vs C; attributions, fooling, class viz png + gif; DANN curves + embedding; GAN grid, GIF, losses, interp.
+    # accuracy vs C, confusion; saliency, Grad-CAM, fooling, classviz png + gif; DANN curves, embedding, t-SNE; GAN 4
+    assert seen["images"] == 14
     assert seen["broken"] == []
     assert seen["h2"][:4] == list(parts.TITLES.values())
     broken = tmp_path / "broken.html"  # the check can fail: an image that does not decode is reported

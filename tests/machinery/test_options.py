@@ -14,12 +14,7 @@ from jaxdl.commands.gan import GanOutput
 from jaxdl.commands.info import InfoOptions
 from jaxdl.commands.run import RunOptions
 from jaxdl.commands.transfer import TransferOutput
-from jaxdl.commands.visualize.activations import ActivationOptions
-from jaxdl.commands.visualize.adversarial import AdversarialOptions
-from jaxdl.commands.visualize.classviz import ClassvizOptions
-from jaxdl.commands.visualize.gradcam import GradcamOptions
-from jaxdl.commands.visualize.predict import PredictOptions
-from jaxdl.commands.visualize.saliency import SaliencyOptions
+from jaxdl.commands.visualize.common import VisualizeOutput
 from jaxdl.commands.weights import ConvertOptions, FetchOptions, ListOptions
 from jaxdl.dann.config import DannConfig
 from jaxdl.errors import JaxdlError
@@ -32,6 +27,12 @@ from jaxdl.transfer.bow import BowOptions
 from jaxdl.transfer.config import TransferConfig
 from jaxdl.transfer.finetune_experiment import FinetuneRuns
 from jaxdl.transfer.finetune_run import FinetuneConfig
+from jaxdl.visualize.activations import ActivationSettings
+from jaxdl.visualize.adversarial_outputs import AttackSettings
+from jaxdl.visualize.attribution_outputs import GradcamSettings, SaliencySettings
+from jaxdl.visualize.classviz_outputs import ClassvizSettings
+from jaxdl.visualize.config import SubjectConfig
+from jaxdl.visualize.predict import PredictSettings
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,15 @@ def test_field_errors_and_help():
 
 
 # command -> the dataclasses its options come from (with the fields left out); every command takes --no-progress/--device
-VISUALIZE = {"predict": PredictOptions, "activations": ActivationOptions, "saliency": SaliencyOptions,
-             "gradcam": GradcamOptions, "adversarial": AdversarialOptions, "classviz": ClassvizOptions}
+VISUALIZE = {"predict": PredictSettings, "activations": ActivationSettings, "saliency": SaliencySettings,
+             "gradcam": GradcamSettings, "adversarial": AttackSettings, "classviz": ClassvizSettings}
 CONFIGS = {
     "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions],
     "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],
     "jaxdl transfer": [TransferConfig, TransferOutput, (BowOptions, {"sigma", "seed"})],
     "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), FinetuneOutput, Launch],
     "jaxdl gan": [GanConfig, GanOutput, Launch], "jaxdl dann": [DannConfig, DannOutput, Launch],
-} | {f"jaxdl visualize {name}": [config] for name, config in VISUALIZE.items()}
+} | {f"jaxdl visualize {name}": [SubjectConfig, settings, VisualizeOutput] for name, settings in VISUALIZE.items()}
 
 
 def fields_of(configs: list) -> set[str]:
@@ -133,8 +134,10 @@ def test_done_marker_hashes_did_not_change():
     """The hashes of the nested-dict settings before they became dataclasses: a finished part stays finished. DANN's
     changed once, when its part took the practical's own DannConfig (more settings: lr, lam_max, init, ...); transfer's
     once, when its part took the practical's own TransferConfig (the course's size, layers, C grid; l2, svm, pool, ...);
-    GAN's once, when its part took GanConfig (models instead of conditional; loss, nz, widths, lr, beta1, log_every)."""
+    GAN's once, when its part took GanConfig (models instead of conditional; loss, nz, widths, lr, beta1, log_every);
+    visualize's once, when `jaxdl visualize` and its part took one SubjectConfig (weights "": named or $JAXDL_WEIGHTS
+    only; fooling_target None: the course's)."""
     full = {name: settings_key(asdict(part)) for name, part in FULL.items()}
-    assert full == {"transfer": "17db87056e775f21", "visualize": "7a9c09652b950879", "dann": "a43dd0c42318baab",
+    assert full == {"transfer": "17db87056e775f21", "visualize": "47cb3d00b9662215", "dann": "a43dd0c42318baab",
                     "gan": "253e9c9d556adc5d"}
     assert settings_key(asdict(QUICK["transfer"])) == "e3831f40a50573d8"

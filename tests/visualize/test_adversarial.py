@@ -106,7 +106,7 @@ def test_one_pixel_changes_exactly_one_pixel_and_fools_some_digits(digits):
 
 def test_cli_fooling_table_and_class_out_of_range(tmp_path, capsys):
     assert main(["visualize", "adversarial", "--attack", "pgd", "--eps", "0.1", "--step", "0.02", "--target", "3",
-                 "--limit", "8", "--out", str(tmp_path), "--no-progress"]) == 0
+                 "--images", "8", "--out", str(tmp_path), "--no-progress"]) == 0
     assert (tmp_path / "adversarial_pgd.md").read_text().count("\n") == 10  # header, rule, 8 images
     assert (tmp_path / "adversarial_pgd.png").is_file()
     assert main(["visualize", "adversarial", "--target", "10", "--out", str(tmp_path)]) == 2

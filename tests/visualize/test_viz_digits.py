@@ -59,10 +59,10 @@ def test_a_zero_logit_warns():
 
 
 def test_cli_methods_write_tables_and_figures(tmp_path, capsys):
-    assert main(["visualize", "predict", "--limit", "6", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert main(["visualize", "predict", "--images", "6", "--out", str(tmp_path), "--no-progress"]) == 0
     assert (tmp_path / "predict.md").read_text().splitlines()[0] == "| image | true | top1 | top2 | top3 | top4 | top5 |"
     for method in ("saliency", "gradcam"):
-        assert main(["visualize", method, "--limit", "3", "--out", str(tmp_path), "--no-progress"]) == 0
+        assert main(["visualize", method, "--images", "3", "--out", str(tmp_path), "--no-progress"]) == 0
     assert np.load(tmp_path / "saliency_vanilla.npy").shape == (3, 32, 32)
     assert np.load(tmp_path / "gradcam_pool2.npy").shape == (3, 32, 32)
     assert (tmp_path / "gradcam_pool2.png").stat().st_size > 5_000
@@ -74,7 +74,7 @@ def test_cli_bad_input_is_one_line(tmp_path, capsys):
     np.savez(tmp_path / "no_x.npz", y=np.zeros(2))
     cases = [
         (["saliency", str(broken)], f"{broken}: not a readable image"),
-        (["saliency", "--class", "10", "--limit", "2"], "class index 10 out of range: the network has classes 0..9"),
+        (["saliency", "--class", "10", "--images", "2"], "class index 10 out of range: the network has classes 0..9"),
         (["activations", "--layer", "fire9"], "unknown layer 'fire9'; choose one of: conv1, pool1, conv2"),
         (["predict", str(tmp_path / "no_x.npz")], "no array 'X' (images N,H,W,3) in the .npz; it has ['y']"),
     ]

@@ -1,7 +1,7 @@
 """`jaxdl visualize METHOD`: the network-visualization practical, one module per method in this package.
 
-Each method's options are a dataclass extending `common.SubjectOptions` (which network, which images, where to
-write); each method writes figures plus Markdown/CSV tables under --out.
+Each method's options are the subject's (jaxdl.visualize.config.SubjectConfig, shared with `jaxdl run`), the method's
+settings (a dataclass in jaxdl/visualize/) and --out; each is one call into jaxdl/visualize/, which `jaxdl run` uses too.
 """
 
 import argparse
@@ -10,7 +10,7 @@ import importlib
 METHODS: tuple[str, ...] = ("predict", "activations", "saliency", "gradcam", "adversarial", "classviz")  # in `--help` order
 EXAMPLE = """example (the course's 25 ImageNet images with the real SqueezeNet 1.0):
   jaxdl visualize saliency --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
-      ../shared/data/imagenet_val_25.npz --out runs/viz
+      ../shared/data/imagenet_val_25.npz --images 0 --out runs/viz
 without INPUTS and --arch, every method runs on the embedded digits CNN (no download)."""
 
 

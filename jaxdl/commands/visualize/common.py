@@ -1,46 +1,59 @@
-"""Options and set-up shared by every `jaxdl visualize` method: the network, the images, the output folder."""
+"""What every `jaxdl visualize` method shares: the subject's options (jaxdl.visualize.config.SubjectConfig, the same
+as `jaxdl run`'s [visualize] part), the output folder, and loading them with the random-weights line first."""
 
+import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from jaxdl.options import cli
+from jaxdl.options import add_fields, from_args
+from jaxdl.visualize.config import SUBJECT_HELP, SubjectConfig, network_of, subject_of
 from jaxdl.visualize.inputs import Inputs
-from jaxdl.visualize.subject import DIGITS, Subject, digits_subject, imagenet_subject
-from jaxdl.visualize.subject import subject_and_inputs as study
+from jaxdl.visualize.subject import Subject
 
 
 @dataclass(frozen=True)
-class SubjectOptions:
-    """What every method looks at and where it writes: the network, the images (INPUTS), the output folder; each
-    method's options extend these."""
+class VisualizeOutput:
+    """Where a method writes its figures, tables and arrays."""
 
-    inputs: tuple[str, ...] = cli((), positional=True)
-    arch: str = DIGITS
-    weights: str = "imagenet"
-    size: int = 224
-    limit: int | None = None
     out: Path = Path("runs/visualize")
-    progress: bool = True  # the common --no-progress
 
 
-SKIP = ("progress",)  # an option of every command (jaxdl.cli)
-HELP = {
-    "inputs": "image files or one .npz with X (N,H,W,3) [and y]; default: the embedded digits' test images",
-    "arch": "an ImageNet architecture (e.g. squeezenet1_0, vgg16) or 'digits' for the embedded digits CNN (default)",
-    "weights": "'imagenet', 'random' or a weights file/folder",
-    "size": "image files are resized to SIZE x SIZE (default 224)",
-    "limit": "use only the first LIMIT images",
-    "out": "output folder",
-}
+def add_options(parser: argparse.ArgumentParser, settings: type, help: dict[str, str], choices: dict | None = None) -> None:
+    """The subject's options, the method's `settings` and --out."""
+    add_fields(parser, SubjectConfig, SUBJECT_HELP)
+    add_fields(parser, settings, help, choices)
+    add_fields(parser, VisualizeOutput, {"out": "output folder"})
 
 
-def load_subject(args: SubjectOptions) -> Subject:
-    """The network --arch and --weights name (the digits CNN by default)."""
-    return digits_subject() if args.arch == DIGITS else imagenet_subject(args.arch, args.weights)
+def output(args: argparse.Namespace) -> Path:
+    """The --out folder, made."""
+    out = from_args(VisualizeOutput, args).out
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
-def subject_and_inputs(args: SubjectOptions) -> tuple[Subject, Inputs]:
-    """The network and the pixel-space images the options name (digits CNN + its test images by default); makes --out."""
-    found = study(args.arch, args.weights, args.inputs, args.size, args.limit)
-    args.out.mkdir(parents=True, exist_ok=True)
-    return found
+def announce(note: str | None) -> None:
+    """Print the random-weights line (first) when there is one."""
+    if note:
+        print(f"visualize: {note}", flush=True)
+
+
+def study(args: argparse.Namespace) -> tuple[SubjectConfig, Subject, Inputs]:
+    """The subject's config, network and images the options name."""
+    config = from_args(SubjectConfig, args)
+    subject, inputs, note = subject_of(config)
+    announce(note)
+    return config, subject, inputs
+
+
+def network(args: argparse.Namespace) -> tuple[SubjectConfig, Subject]:
+    """The subject's config and network alone."""
+    config = from_args(SubjectConfig, args)
+    subject, note = network_of(config)
+    announce(note)
+    return config, subject
+
+
+def progress(args: argparse.Namespace) -> bool:
+    """The common --no-progress."""
+    return getattr(args, "progress", True)

@@ -1,51 +1,27 @@
 """`jaxdl visualize gradcam`: Grad-CAM at a named layer, upsampled to the image and laid over it."""
 
 import argparse
-from dataclasses import dataclass
-from functools import partial
 
-import numpy as np
-
-from jaxdl.commands.visualize.classes import HELP as CLASS_HELP
-from jaxdl.commands.visualize.classes import AttributionOptions, chosen_classes, write_attributions
-from jaxdl.commands.visualize.common import SKIP, subject_and_inputs
-from jaxdl.models.named import check_layer
-from jaxdl.options import add_fields, from_args
-from jaxdl.visualize.attribution_figure import heat, overlay
-from jaxdl.visualize.gradcam import gradcam, last_spatial_layer
-from jaxdl.visualize.gradient import in_batches
+from jaxdl.commands.visualize.common import add_options, output, progress, study
+from jaxdl.options import from_args
+from jaxdl.visualize.attribution_outputs import ATTRIBUTION_HELP, GradcamSettings, write_gradcam
 
 EXAMPLE = """example (SqueezeNet 1.0's last Fire module; the class: each image's true label):
   jaxdl visualize gradcam --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
-      ../shared/data/imagenet_val_25.npz --layer fire9 --out runs/viz"""
-
-
-@dataclass(frozen=True)
-class GradcamOptions(AttributionOptions):
-    """`visualize gradcam`: the layer whose activations are weighted (None: the last spatial one)."""
-
-    layer: str | None = None
-
-
-HELP = CLASS_HELP | {"layer": "a named layer with a spatial output (default: the last one larger than 1x1)"}
+      ../shared/data/imagenet_val_25.npz --images 0 --layer fire9 --out runs/viz"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `visualize gradcam`."""
     parser = subparsers.add_parser("gradcam", help="Grad-CAM at a named layer", epilog=EXAMPLE,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_fields(parser, GradcamOptions, HELP, skip=SKIP)
-    parser.set_defaults(func=lambda args: run(from_args(GradcamOptions, args)))
+    add_options(parser, GradcamSettings, ATTRIBUTION_HELP)
+    parser.set_defaults(func=run)
 
 
-def run(args: GradcamOptions) -> None:
-    """Write OUT/gradcam_LAYER.{png,npy} (maps at the input size) and the table of explained classes."""
-    subject, inputs = subject_and_inputs(args)
-    check_layer(args.layer, subject.model.layer_names())
-    images = np.asarray(subject.to_normalized(inputs.pixels))
-    layer = args.layer or last_spatial_layer(subject.model, subject.variables, images[:1])
-    classes = chosen_classes(args, subject, inputs)
-    maps = in_batches(partial(gradcam, subject.model, subject.variables, layer=layer), images, classes, inputs.names,
-                      args.batch_size, args.progress, f"Grad-CAM {layer}")
-    pictures = lambda part: {f"Grad-CAM {layer}": heat(maps[part]), "overlay": overlay(inputs.pixels[part], maps[part])}
-    write_attributions(args.out / f"gradcam_{layer}", maps, pictures, subject, inputs, classes, args.show)
+def run(args: argparse.Namespace) -> int:
+    """Write OUT/gradcam_LAYER.{npy,png,md,csv}: maps at the input size and the class each explains."""
+    _, subject, inputs = study(args)
+    figure, maps = write_gradcam(subject, inputs, from_args(GradcamSettings, args), output(args), progress(args))
+    print(f"{len(maps)} maps of shape {maps.shape[1:]} -> {figure.with_suffix('.npy')}, .png, .md, .csv")
+    return 0
