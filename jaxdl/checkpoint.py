@@ -4,11 +4,15 @@ Save the complete state (params, optimiser states, BatchNorm statistics, step, P
 so that a resumed run continues bit-identically.
 """
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import jax
 import orbax.checkpoint as ocp
+from jax.experimental import multihost_utils
+
+from jaxdl import parallel
 
 
 def manager(directory: str | Path, max_to_keep: int = 2) -> ocp.CheckpointManager:
@@ -24,9 +28,29 @@ def save(mngr: ocp.CheckpointManager, step: int, state: Any) -> None:
 
 
 def restore_latest(mngr: ocp.CheckpointManager, like: Any) -> tuple[Any, int | None]:
-    """(state, step) of the newest checkpoint, shaped like the pytree `like`; (like, None) if there is none."""
-    step = mngr.latest_step()
-    if step is None:
-        return like, None
+    """(state, step) of the newest readable checkpoint, shaped like the pytree `like`; (like, None) if there is none.
+
+    A checkpoint that cannot be read (damaged files, an interrupted copy) is skipped with a one-line warning.
+    """
     abstract = jax.tree_util.tree_map(ocp.utils.to_shape_dtype_struct, like)
-    return mngr.restore(step, args=ocp.args.StandardRestore(abstract)), step
+    for step in sorted(mngr.all_steps(), reverse=True):
+        try:
+            return mngr.restore(step, args=ocp.args.StandardRestore(abstract)), step
+        except Exception as err:  # noqa: BLE001 -- Orbax raises whatever its damaged files cause (JSON, ValueError, OSError...)
+            aside = _move_aside(mngr, step)
+            first = (str(err).strip().splitlines() or [type(err).__name__])[0][:160]
+            warnings.warn(f"checkpoint {step} cannot be read ({type(err).__name__}: {first}); skipped, moved to {aside}",
+                          stacklevel=2)
+    return like, None
+
+
+def _move_aside(mngr: ocp.CheckpointManager, step: int) -> Path:
+    """Move a damaged step's folder beside the checkpoint folder (kept for inspection; the step can be saved again)."""
+    directory = Path(mngr.directory)
+    aside = directory.parent / f"damaged-checkpoint-{step}"
+    if parallel.primary():
+        (directory / str(step)).rename(aside)
+    if jax.process_count() > 1:
+        multihost_utils.sync_global_devices(f"jaxdl: checkpoint {step} moved aside")  # every process then sees it gone
+    mngr.reload()
+    return aside

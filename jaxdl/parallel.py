@@ -5,8 +5,12 @@ global batch: XLA inserts the all-reduce. Across hosts, call `jax.distributed.in
 then builds the same global batch and contributes its own rows.
 """
 
+import os
+import socket
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import jax
@@ -17,8 +21,9 @@ from jaxdl.errors import JaxdlError
 
 AXIS = "data"  # the one mesh axis: batches are split along it
 
-LAUNCH_HELP = {"distributed": "one process of a multi-host run: call jax.distributed.initialize() first (Slurm, TPU slice "
-                              "or JAX_COORDINATOR_ADDRESS...)"}
+LAUNCH_HELP = {"distributed": "one process of a multi-host run: call jax.distributed.initialize() first (Slurm, TPU slice, "
+                              "or JAX_COORDINATOR_ADDRESS with JAX_NUM_PROCESSES and JAX_PROCESS_ID)",
+               "coordinator_timeout": "seconds to wait for the coordinator and every process before giving up"}
 
 
 @dataclass(frozen=True)
@@ -26,12 +31,50 @@ class Launch:
     """How this process takes part in a training command: alone, or as one process of a multi-host run."""
 
     distributed: bool = False
+    coordinator_timeout: int = 300
+
+
+def _env_int(name: str) -> int | None:
+    """The integer in environment variable `name`, None when unset (jax 0.10 reads only JAX_COORDINATOR_ADDRESS)."""
+    value = os.environ.get(name)
+    return None if value is None else int(value)
+
+
+def reachable(address: str, timeout: float) -> bool:
+    """True once a TCP connection to HOST:PORT succeeds, trying for `timeout` seconds (process 0 may start later)."""
+    host, port = address.rsplit(":", 1)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=1):
+                return True
+        except OSError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
 
 
 def launch(config: Launch) -> None:
-    """Join the multi-host run first when asked (jax.distributed.initialize reads Slurm, a TPU slice or JAX_COORDINATOR_*)."""
-    if config.distributed:
-        jax.distributed.initialize()
+    """Join the multi-host run first when asked (Slurm, a TPU slice, or JAX_COORDINATOR_ADDRESS, JAX_NUM_PROCESSES and
+    JAX_PROCESS_ID). A coordinator not reached in `coordinator_timeout` s is one JaxdlError line: JAX's own client
+    aborts the whole process instead (checked first when this process is not the coordinator's, process 0)."""
+    if not config.distributed:
+        return
+    address, process = os.environ.get("JAX_COORDINATOR_ADDRESS"), _env_int("JAX_PROCESS_ID")
+    if address and process and not reachable(address, config.coordinator_timeout):
+        raise JaxdlError(f"process {process} cannot reach the coordinator at {address} within {config.coordinator_timeout} s; "
+                         "is process 0 running there?")
+    try:
+        jax.distributed.initialize(num_processes=_env_int("JAX_NUM_PROCESSES"), process_id=process,
+                                   initialization_timeout=config.coordinator_timeout)
+    except (RuntimeError, ValueError) as err:  # jaxlib's errors subclass RuntimeError
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise JaxdlError(f"could not join the multi-process run: {first}") from None
+
+
+def primary() -> bool:
+    """True in the process that writes the run's files (history, tables, figures): process 0 of the run."""
+    return jax.process_index() == 0
 
 
 def data_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
@@ -63,16 +106,29 @@ def put_batch(batch: Any, mesh: Mesh) -> Any:
 
 
 def put_replicated(tree: Any, mesh: Mesh) -> Any:
-    """A pytree (the training state) copied to every device of `mesh`."""
-    return jax.device_put(tree, replicated(mesh))
+    """A pytree (the training state, the same in every process) copied to every device of `mesh`, across processes too
+    (each process fills its own devices: device_put cannot reach another process's)."""
+    def put(leaf: Any) -> jax.Array:
+        if jax.dtypes.issubdtype(jax.numpy.result_type(leaf), jax.dtypes.prng_key):  # typed keys travel as their data
+            return jax.random.wrap_key_data(put(jax.random.key_data(leaf)), impl=jax.random.key_impl(leaf))
+        host = np.asarray(jax.device_get(leaf))
+        return jax.make_array_from_process_local_data(replicated(mesh), host, host.shape)
+    return jax.tree.map(put, tree)
 
 
 def split_apply(fn: Callable[[Any, Any], Any], params: Any, batch: Any, mesh: Mesh) -> Any:
     """`fn(params, batch)` with the batch's rows split over `mesh`: evaluation runs data-parallel like training.
 
-    The rows are padded with zeros to a multiple of the device count and the outputs cut back to the batch's rows.
+    The rows are padded with zeros to a multiple of the device count and the outputs cut back to the batch's rows, on
+    every device: each process can read them (across processes, a split output has rows it cannot address).
     """
     rows = len(jax.tree.leaves(batch)[0])
     pad = lambda a: np.pad(np.asarray(a), [(0, -rows % mesh.size)] + [(0, 0)] * (np.ndim(a) - 1))  # noqa: E731
     out = fn(put_replicated(params, mesh), put_batch(jax.tree.map(pad, batch), mesh))
-    return jax.tree.map(lambda a: a[:rows], out)
+    return _gathered(out, rows, mesh)
+
+
+@partial(jax.jit, static_argnums=(1, 2))
+def _gathered(out: Any, rows: int, mesh: Mesh) -> Any:
+    """The first `rows` rows of each output, replicated on every device of `mesh` (one all-gather)."""
+    return jax.tree.map(lambda a: jax.lax.with_sharding_constraint(a[:rows], replicated(mesh)), out)

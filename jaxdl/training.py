@@ -106,7 +106,7 @@ def fit(state: Any, train_step: TrainStep, batches: Callable[[int], Iterable], s
         state, _ = checkpoint.restore_latest(mngr, state)
     done = int(state.step)
     history = read_history(out / "history.jsonl", done) if out else []  # a resumed run drops what came after its checkpoint
-    if out and jax.process_index() == 0:
+    if out and parallel.primary():
         (out / "history.jsonl").write_text("".join(json.dumps(r) + "\n" for r in history))
     step, key = compile_step(train_step, mesh, settings.key_offset), parallel.put_replicated(settings.key, mesh)
     total, per_epoch = settings.epochs * settings.steps_per_epoch, settings.steps_per_epoch
@@ -135,7 +135,7 @@ def fit(state: Any, train_step: TrainStep, batches: Callable[[int], Iterable], s
     def record(row: dict) -> None:
         """Append a record to the history (and to history.jsonl)."""
         history.append(row)
-        if out and jax.process_index() == 0:
+        if out and parallel.primary():
             with (out / "history.jsonl").open("a") as f:
                 f.write(json.dumps(row) + "\n")
 

@@ -8,6 +8,7 @@ a finished one trains nothing again.
 import math
 from pathlib import Path
 
+from jaxdl import parallel
 from jaxdl.dann.adistance import proxy_a_distance
 from jaxdl.dann.config import DannConfig, domains, fit_options
 from jaxdl.dann.figures import plot_embedding, plot_tsne
@@ -39,14 +40,15 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
         for record in epoch_records(history):
             curves.setdefault(record["epoch"], {"epoch": record["epoch"]}).update(
                 {f"{method} {k}": record[k] for k in PER_EPOCH if math.isfinite(record.get(k, math.nan))})
-    write_table(rows, out / "table")
-    write_table(list(curves.values()), out / "epochs")
-    write_table(selected, out / "selection")
-    names = list(dict.fromkeys(key for record in curves.values() for key in record if key != "epoch"))
-    plot_curves(list(curves.values()), "epoch", names, out / "curves.png",
-                "label and domain losses, domain and target accuracy per epoch")
-    plot_embedding(features, out / "embedding.png")
-    plot_tsne(features, (src_test[1][:EMBEDDED], tgt_test[1][:EMBEDDED]), out / "tsne.png", config.seed)
+    if parallel.primary():  # one process writes; every one computed the numbers above (collectives)
+        write_table(rows, out / "table")
+        write_table(list(curves.values()), out / "epochs")
+        write_table(selected, out / "selection")
+        names = list(dict.fromkeys(key for record in curves.values() for key in record if key != "epoch"))
+        plot_curves(list(curves.values()), "epoch", names, out / "curves.png",
+                    "label and domain losses, domain and target accuracy per epoch")
+        plot_embedding(features, out / "embedding.png")
+        plot_tsne(features, (src_test[1][:EMBEDDED], tgt_test[1][:EMBEDDED]), out / "tsne.png", config.seed)
     note = (f"{config.source} -> {config.target}: {len(src_train[0])} / {len(tgt_train[0])} training images, "
             f"{config.epochs} epochs, seed {config.seed}")
     return Result(tables=[("source and target test accuracy, and the proxy A-distance of their test features (a linear "

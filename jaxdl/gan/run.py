@@ -8,6 +8,7 @@ bit-identically and a finished one trains nothing again.
 
 from pathlib import Path
 
+from jaxdl import parallel
 from jaxdl.gan.config import GanConfig, dataset
 from jaxdl.gan.figures import evolution_gif
 from jaxdl.gan.train import fit
@@ -22,7 +23,8 @@ def run(config: GanConfig, out: str | Path, progress: bool = True) -> Result:
     for model in config.models:
         conditional = model == "cdcgan"
         epochs = epoch_records(fit(config, out / model, conditional, data, progress=progress)[1])
-        evolution_gif(out / model)
+        if parallel.primary():
+            evolution_gif(out / model)
         rows = "one row per class, " if conditional else ""
         result.figures += [(f"{model}: samples after epoch {config.epochs} ({rows}fixed z)",
                             f"{model}/samples/epoch_{config.epochs:03d}.png"),

@@ -100,7 +100,8 @@ def fit(config: GanConfig, out: str | Path, conditional: bool = False, data: Gan
     floor = frechet_distance(classifier_outputs(scorer, data.train[:config.eval_samples])[0], real_features) \
         if scorer else None
     grid_z, grid_labels = fixed_inputs(g, jax.random.fold_in(key, 1))
-    (out / "config.json").write_text(json.dumps({**asdict(config), "conditional": conditional}, indent=1))
+    if parallel.primary():
+        (out / "config.json").write_text(json.dumps({**asdict(config), "conditional": conditional}, indent=1))
 
     def batches(epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
         order = training.epoch_order(config.seed, epoch, len(data.train))
@@ -111,7 +112,8 @@ def fit(config: GanConfig, out: str | Path, conditional: bool = False, data: Gan
     def evaluate(state: GanState, epoch: int) -> dict:
         """Save the epoch's grid of fixed inputs; score eval samples when the data has labels."""
         grid = np.asarray(run(state.g, grid_z, grid_labels))
-        figures.save_png(figures.image_grid(grid, GRID_COLUMNS), out / "samples" / f"epoch_{epoch:03d}.png")
+        if parallel.primary():
+            figures.save_png(figures.image_grid(grid, GRID_COLUMNS), out / "samples" / f"epoch_{epoch:03d}.png")
         if not scorer:
             return {}
         samples, conditioning = sample(run, state, g, jax.random.fold_in(key, 0), config.eval_samples)
@@ -121,8 +123,9 @@ def fit(config: GanConfig, out: str | Path, conditional: bool = False, data: Gan
                                  progress=progress, desc="GAN")
     state, history = training.fit(init_state(g, d, key, tx, tx), make_train_step(g, d, config.loss), batches,
                                   settings, evaluate=evaluate, mesh=mesh)
-    _write_figures(out, history)
     z, labels = interpolation_inputs(g, jax.random.fold_in(key, 0xC0FFEE))
-    figures.save_png(figures.image_grid(np.asarray(run(state.g, z, labels)), GRID_COLUMNS),
-                     out / "interpolation.png")
+    interpolation = np.asarray(run(state.g, z, labels))  # every process computes (a collective), process 0 writes
+    if parallel.primary():
+        _write_figures(out, history)
+        figures.save_png(figures.image_grid(interpolation, GRID_COLUMNS), out / "interpolation.png")
     return state, history

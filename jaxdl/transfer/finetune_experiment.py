@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jaxdl import models
+from jaxdl import models, parallel
 from jaxdl.data import scene15
 from jaxdl.evaluate import evaluate
 from jaxdl.options import cli
@@ -49,5 +49,6 @@ def run(runs: FinetuneRuns, config: FinetuneConfig, out: str | Path, progress: b
                      "epochs": f"{result.best_epoch}/{config.epochs}", "train_s": round(seconds), "val_acc": result.val_acc,
                      "test_acc": test_acc})
         print(markdown_table(rows[-1:]), end="", flush=True)
-    write_table(rows, out / "finetune")
+    if parallel.primary():
+        write_table(rows, out / "finetune")
     return Result(tables=[("fine-tuning, one row per stage choice (test scored once, with the best held-out epoch)", rows)])

@@ -1,17 +1,14 @@
 """Data-parallel training on 4 forced CPU devices equals 1 device: DANN and DCGAN (BatchNorm over the global batch).
 
-One subprocess (XLA must see the device count before it starts) trains each model on a 1-device mesh and on the
+One process of tests/support/processes.py (XLA must see the device count before it starts) trains each model on a 1-device mesh and on the
 4-device mesh with the same seed and batches (DANN also predicts 30 images, padded to 32 rows), and prints the largest
 differences.
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from locations import REPO
+from processes import run
 
 SCRIPT = """
 import json
@@ -63,10 +60,7 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def gaps():
-    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4", "JAX_PLATFORMS": "cpu",
-           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env,
-                          capture_output=True, text=True, timeout=900)
+    done = run(["-c", SCRIPT], processes=1, devices=4, timeout=900)[0]
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
