@@ -142,7 +142,9 @@ display(Markdown(markdown_table(schedule[::10])))
 display(Image(plot_curves(schedule, "p", ["lam_p", "mu_p / mu_0"], OUT / "schedules.png", "the paper's schedules")))
 LAMS = (0.0, 3.0) if QUICK else (0.0, 0.1, 0.3, 3.0)  # lam_max = 1 (the paper's) is the DANN row above
 lam_rows = [{"lam_max": lam, **row} for lam in LAMS for row in compare(source, target, ["dann"], seeds=[0], **{**FIT, "lam_max": lam})]
-lam_rows = sorted(lam_rows + [{"lam_max": 1.0, **row} for row in rows if row["method"] == "dann"], key=lambda row: row["lam_max"])
+columns = list(lam_rows[0])  # run()'s rows also carry the A-distance, which compare() does not measure
+lam_rows += [{"lam_max": 1.0, **row} for row in rows if row["method"] == "dann"]
+lam_rows = sorted(({key: row[key] for key in columns} for row in lam_rows), key=lambda row: row["lam_max"])
 write_table(lam_rows, OUT / "lambda")
 display(Markdown(markdown_table(lam_rows)))
 

@@ -12,7 +12,6 @@ D returns logits (losses use log-sigmoids); `jax.nn.sigmoid` of them is D(x).
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from jaxdl.errors import JaxdlError
 from jaxdl.models.conv import Conv
@@ -35,7 +34,9 @@ def _blocks(image_size: int) -> int:
 
 # Kernel rows/columns feeding output phase 0 (even) and 1 (odd) of a k4 s2 p1 transposed conv, for
 # input windows [m-1, m] and [m, m+1]: y[2m] = x[m-1] w[3] + x[m] w[1], y[2m+1] = x[m] w[2] + x[m+1] w[0].
-_PHASE_TAPS = (np.array([3, 1]), np.array([2, 0]))
+# As reversed strided slices (rows 3, 1 and 2, 0), not index arrays: no gather, and no integer index whose dtype
+# follows JAX_ENABLE_X64.
+_PHASE_TAPS = (slice(3, None, -2), slice(2, None, -2))
 
 
 class ConvTranspose(nn.Module):
