@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxdl.models.conv import Conv
-from jaxdl.models.dtypes import Dtype, checked
+from jaxdl.models.dtypes import Dtype, layer_dtypes
 from jaxdl.models.grl import gradient_reversal
 from jaxdl.models.max_pool import max_pool
 
@@ -47,7 +47,7 @@ class DANN(nn.Module):
 
     @nn.compact
     def __call__(self, x: jnp.ndarray, lam: jnp.ndarray | float = 1.0):
-        typed = {"dtype": checked(self.dtype), "param_dtype": checked(self.param_dtype, "param_dtype")}
+        typed = layer_dtypes(self)
         conv = lambda n, fan_in, name: Conv(n, (5, 5), padding="VALID", name=name, **self._inits(25 * fan_in), **typed)
         dense = lambda n, fan_in, name: nn.Dense(n, name=name, **self._inits(fan_in), **typed)
         h = max_pool(nn.relu(conv(32, x.shape[-1], "conv1")(x)), 2, 2)

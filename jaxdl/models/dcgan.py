@@ -15,7 +15,7 @@ import jax.numpy as jnp
 
 from jaxdl.errors import JaxdlError
 from jaxdl.models.conv import Conv
-from jaxdl.models.dtypes import Dtype, checked
+from jaxdl.models.dtypes import Dtype, layer_dtypes
 
 DCGAN_INIT = nn.initializers.normal(0.02)
 
@@ -88,11 +88,6 @@ def batch_norm(train: bool, name: str, **typed: object) -> nn.BatchNorm:
                         scale_init=_bn_scale_init, name=name, **typed)
 
 
-def _typed(module: nn.Module) -> dict:
-    """The checked dtype keywords of a generator's or discriminator's layers."""
-    return {"dtype": checked(module.dtype), "param_dtype": checked(module.param_dtype, "param_dtype")}
-
-
 def label_maps(labels: jax.Array, num_classes: int, like: jax.Array) -> jax.Array:
     """One-hot labels as constant maps (N, H, W, num_classes) of `like`'s spatial size, to concatenate as channels."""
     return jnp.broadcast_to(jax.nn.one_hot(labels, num_classes)[:, None, None, :], like.shape[:3] + (num_classes,))
@@ -111,7 +106,7 @@ class Generator(nn.Module):
 
     @nn.compact
     def __call__(self, z: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
-        n, typed = _blocks(self.image_size), _typed(self)
+        n, typed = _blocks(self.image_size), layer_dtypes(self)
         width = self.ngf * 2 ** (n - 1)
         x = nn.relu(batch_norm(train, "bn0", **typed)(conv_transpose(width, 1, 0, "convT0", **typed)(z[:, None, None, :])))
         if self.num_classes:
@@ -133,7 +128,7 @@ class Discriminator(nn.Module):
 
     @nn.compact
     def __call__(self, x: jax.Array, labels: jax.Array | None = None, train: bool = False) -> jax.Array:
-        n, typed = _blocks(self.image_size), _typed(self)
+        n, typed = _blocks(self.image_size), layer_dtypes(self)
         if self.num_classes:
             x = jnp.concatenate([x, label_maps(labels, self.num_classes, x).astype(x.dtype)], axis=-1)
         for i in range(n):

@@ -25,3 +25,8 @@ def checked(dtype: Dtype | None, what: str = "dtype") -> Any:
     if name == "float64" and not jax.config.jax_enable_x64:
         raise JaxdlError(f"{what}=float64 needs 64-bit JAX: set JAX_ENABLE_X64=1 (or jax.config.update('jax_enable_x64', True))")
     return jnp.dtype(name)
+
+
+def layer_dtypes(module: Any) -> dict:
+    """The checked `dtype` and `param_dtype` keywords of a model's Flax layers, from the model's own two fields."""
+    return {"dtype": checked(module.dtype), "param_dtype": checked(module.param_dtype, "param_dtype")}

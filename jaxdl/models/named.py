@@ -14,7 +14,7 @@ import flax.linen as nn
 import jax.numpy as jnp
 
 from jaxdl.errors import JaxdlError
-from jaxdl.models.dtypes import Dtype, checked
+from jaxdl.models.dtypes import Dtype, layer_dtypes
 
 Step = tuple[str, Callable[[jnp.ndarray], jnp.ndarray]]
 Activation = Callable[[jnp.ndarray], jnp.ndarray]  # e.g. nn.relu
@@ -82,7 +82,7 @@ class NamedNetwork(nn.Module):
     @property
     def typed(self) -> dict:
         """The dtype keywords of every Flax layer of the network (Conv, Dense, BatchNorm), checked."""
-        return {"dtype": checked(self.dtype), "param_dtype": checked(self.param_dtype, "param_dtype")}
+        return layer_dtypes(self)
 
     @nn.nowrap
     def steps(self, train: bool) -> list[Step]:
