@@ -40,13 +40,14 @@ from jaxdl.models.grl import gradient_reversal
 from jaxdl.report import markdown_table, write_table
 
 QUICK, SHARED, OUT = quick_mode(), shared_dir(), run_dir("dann")
+METHODS = ("source-only", "dann", "target-only")  # the course's three; `jaxdl dann` trains CDAN, no-GRL and the rest too
 print(f"quick mode: {QUICK}; shared data: {SHARED}; outputs in {OUT}")
 if QUICK:
     CONFIG = DannConfig(source="digits[0:500]", target="digits-m[1000:1500]", eval_fraction=0.2, source_eval_fraction=None,
-                        epochs=2)
+                        epochs=2, methods=METHODS)
 else:
     CONFIG = DannConfig(source=f"idx:{SHARED}/data/mnist[0:5000]", target=f"mnist-m:{SHARED}/data/mnist_m[5000:9001]",
-                        eval_fraction=0.25, source_eval_fraction=None, epochs=20, batch_size=64)
+                        eval_fraction=0.25, source_eval_fraction=None, epochs=20, batch_size=64, methods=METHODS)
 source, target = domains(CONFIG)
 FIT = fit_options(CONFIG)
 print(f"source {CONFIG.source}: {len(source[0][0])} train / {len(source[1][0])} test; target {CONFIG.target}: "

@@ -2,8 +2,9 @@
 `jaxdl dann` and the [dann] settings of `jaxdl run` (jaxdl/options.py).
 
 The defaults are the full course run on the embedded digits -> digits-M: 900 source training digits (10 % of
-digits[0:1000] held out for source accuracy), target digits 1000-1796 split half/half, 30 epochs, three methods.
-`quick()` is `--quick`: two methods, 15 epochs (tests/dann/test_dann_embedded.py's measured budget).
+digits[0:1000] held out for source accuracy), target digits 1000-1796 split half/half, 30 epochs, every method.
+`quick()` is `--quick`: source-only, DANN, no-GRL and CDAN (the t-SNE's three and the course's question 1), 15 epochs
+(tests/dann/test_dann_embedded.py's measured budget).
 """
 
 import argparse
@@ -22,7 +23,7 @@ class DannConfig:
 
     source: str = "digits[0:1000]"
     target: str = "digits-m[1000:1797]"
-    methods: tuple[str, ...] = cli(("source-only", "dann", "target-only"), flag="--method")
+    methods: tuple[str, ...] = cli(("source-only", "dann", "no-grl", "cdan", "cdan+e", "pseudo-label", "target-only"), flag="--method")
     epochs: int = 30
     batch_size: int = 32
     lam_max: float = 1.0
@@ -38,8 +39,8 @@ class DannConfig:
     seed: int = 0
 
     def quick(self) -> "DannConfig":
-        """The `--quick` run: source-only against DANN, 15 epochs."""
-        return replace(self, methods=("source-only", "dann"), epochs=15)
+        """The `--quick` run: source-only, DANN, DANN without the GRL and CDAN, 15 epochs."""
+        return replace(self, methods=("source-only", "dann", "no-grl", "cdan"), epochs=15)
 
 
 HELP = {

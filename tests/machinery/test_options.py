@@ -132,12 +132,13 @@ def test_run_settings_overrides_and_their_errors(tmp_path):
 
 def test_done_marker_hashes_did_not_change():
     """The hashes of the nested-dict settings before they became dataclasses: a finished part stays finished. DANN's
-    changed once, when its part took the practical's own DannConfig (more settings: lr, lam_max, init, ...); transfer's
+    changed twice, when its part took the practical's own DannConfig (more settings: lr, lam_max, init, ...) and when its
+    default methods became all seven (no-GRL, CDAN, CDAN+E, pseudo-label beside the course's three); transfer's
     once, when its part took the practical's own TransferConfig (the course's size, layers, C grid; l2, svm, pool, ...);
     GAN's once, when its part took GanConfig (models instead of conditional; loss, nz, widths, lr, beta1, log_every);
     visualize's once, when `jaxdl visualize` and its part took one SubjectConfig (weights "": named or $JAXDL_WEIGHTS
     only; fooling_target None: the course's)."""
     full = {name: settings_key(asdict(part)) for name, part in FULL.items()}
-    assert full == {"transfer": "17db87056e775f21", "visualize": "47cb3d00b9662215", "dann": "a43dd0c42318baab",
+    assert full == {"transfer": "17db87056e775f21", "visualize": "47cb3d00b9662215", "dann": "09c2b17d1f5f409a",
                     "gan": "253e9c9d556adc5d"}
     assert settings_key(asdict(QUICK["transfer"])) == "e3831f40a50573d8"
