@@ -77,7 +77,7 @@ def run(config: TransferConfig, out: str | Path, progress: bool = True) -> Resul
     best, table = best_refit(config, data, rows, by_layer, out)
     result.tables.append((f"per class, best row ({best['layer']}, C={best['C']:g}): test accuracy {best['test_acc']:.4f}", table))
     result.headline = Headline("best linear-SVM test accuracy %", {f"{best['layer']}, C={best['C']:g}": 100 * best["test_acc"]},
-                               f"{data.summary}; {config.arch} ({weights_for(config.arch, weights)}), {config.size} px")
+                               f"{data.summary}; {config.arch} weights {weights_for(config.arch, weights)}, {config.size} px")
     result.figures += [("test accuracy against C per layer", "accuracy_vs_C.png"), ("confusion matrix of the best row", "confusion.png")]
     if config.compare:
         comparison = network_comparison(config, data, out, progress)
