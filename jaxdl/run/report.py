@@ -128,7 +128,7 @@ def html_page(title: str, outcomes: list[Outcome], titles: dict[str, str], setti
     body += titled("package versions, devices, XLA flags", env, True) + ["<h2>Settings</h2>"] + folded_settings(settings, True)
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{esc(title)}</title>"
-            f"<style>\n{stylesheet()}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n")
+            f"<style>\n{stylesheet()}</style></head>\n<body class='jaxdl-report'>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 def write_report(outcomes: list[Outcome], titles: dict[str, str], settings: dict, out: Path, mode: str,

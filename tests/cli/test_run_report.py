@@ -90,6 +90,8 @@ def test_stylesheet_is_inlined_and_self_contained(report):
     assert not re.search(r"@import|url\(|https?:|//", rules) and rules.count("{") == rules.count("}") > 20
     for selector in ("table.docutils", "details > summary", "figcaption", "div.highlight pre", "table.summary"):
         assert selector in css
+    # The page layout is the report's only, so that the documentation site's theme keeps its own.
+    assert "<body class='jaxdl-report'>" in html and re.findall(r"\bbody[.\w-]*", rules) == ["body.jaxdl-report"] * 3
 
 
 def test_a_reference_the_run_measures_replaces_the_quoted_one_and_the_marker_keeps_the_headline(tmp_path):
