@@ -8,12 +8,24 @@ from pathlib import Path
 
 
 @dataclass
+class Headline:
+    """A practical's one headline figure, for the run report's summary table beside its reference (jaxdl.run.references)."""
+
+    measure: str  # what the numbers are, with their unit: "target test accuracy %"
+    values: dict[str, float]  # the numbers by label: {"source-only": 47.3, "dann": 58.4}
+    setting: str = ""  # what this run measured them on (data, network), to read beside the reference's setting
+    reference: dict[str, float] = field(default_factory=dict)  # a reference this run measures itself (GAN: real images)
+
+
+@dataclass
 class Result:
-    """What a practical's `run(config, out)` shows: tables (caption, rows), figures (caption, path inside `out`), notes."""
+    """What a practical's `run(config, out)` shows: tables (caption, rows), figures (caption, path inside `out`), notes,
+    and its headline figure."""
 
     tables: list[tuple[str, list[dict]]] = field(default_factory=list)
     figures: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    headline: Headline | None = None
 
 
 def _cell(value: object) -> str:
@@ -48,11 +60,12 @@ def write_table(rows: Sequence[dict], path: str | Path) -> tuple[Path, Path]:
     return md, csv_path
 
 
-def html_table(rows: Sequence[dict]) -> str:
-    """The same table as `markdown_table`, as an HTML <table> (cells escaped)."""
+def html_table(rows: Sequence[dict], css_class: str = "") -> str:
+    """The same table as `markdown_table`, as an HTML <table> (cells escaped; `css_class` for a stylesheet)."""
     if not rows:
         return "<p>(no rows)</p>\n"
     columns = list(rows[0])
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{escape(_cell(row.get(c, '')))}</td>" for c in columns) + "</tr>\n" for row in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+    attribute = f" class='{escape(css_class)}'" if css_class else ""
+    return f"<table{attribute}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"

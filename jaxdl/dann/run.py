@@ -15,7 +15,7 @@ from jaxdl.dann.figures import plot_embedding, plot_tsne
 from jaxdl.dann.selection import selection_rows
 from jaxdl.dann.train import accuracy, fit, network, predict
 from jaxdl.figures import plot_curves
-from jaxdl.report import Result, write_table
+from jaxdl.report import Headline, Result, write_table
 from jaxdl.training import epoch_records
 
 EMBEDDED = 500  # test images per domain in the embedding figure
@@ -62,4 +62,4 @@ def run(config: DannConfig, out: str | Path, progress: bool = True) -> Result:
                             "test accuracy per epoch", "curves.png"),
                            ("test features of source (blue) and target (red), PCA, per method", "embedding.png"),
                            ("t-SNE of the same features, by domain (top) and by class (bottom), per method", "tsne.png")],
-                  notes=[note])
+                  notes=[note], headline=Headline("target test accuracy %", {r["method"]: r["target acc %"] for r in rows}, note))

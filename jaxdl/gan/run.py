@@ -12,7 +12,7 @@ from jaxdl import parallel
 from jaxdl.gan.config import GanConfig, dataset
 from jaxdl.gan.figures import evolution_gif
 from jaxdl.gan.train import fit
-from jaxdl.report import Result
+from jaxdl.report import Headline, Result
 from jaxdl.training import epoch_records
 
 
@@ -20,9 +20,15 @@ def run(config: GanConfig, out: str | Path, progress: bool = True) -> Result:
     """Train (or resume) each model in OUT/MODEL; per model the last sample grid, the GIF, the losses, the
     interpolation and the per-epoch quality table."""
     out, data, result = Path(out), dataset(config), Result()
+    result.headline = Headline("last epoch: Frechet distance (lower is better), conditional accuracy %", {},
+                               f"{config.data}, {config.epochs} epochs, {config.eval_samples} samples scored")
     for model in config.models:
         conditional = model == "cdcgan"
         epochs = epoch_records(fit(config, out / model, conditional, data, progress=progress)[1])
+        last = epochs[-1] if epochs else {}  # no scores without a scoring classifier (eval_samples 0, unlabelled data)
+        result.headline.values |= {f"{model} {name}": scale * last[key] for key, name, scale in
+                                   (("frechet", "Frechet", 1), ("cond_acc", "cond. acc", 100)) if key in last}
+        result.headline.reference |= {"Frechet floor": last["frechet_real"]} if "frechet_real" in last else {}
         if parallel.primary():
             evolution_gif(out / model)
         rows = "one row per class, " if conditional else ""

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from jaxdl.report import Result
+from jaxdl.report import Headline, Result
 
 MARKER = "done.json"
 
@@ -49,7 +49,9 @@ def read_marker(folder: Path, key: str) -> Outcome | None:
     saved = json.loads(path.read_text())
     if saved.get("key") != key:
         return None
-    result = Result([tuple(t) for t in saved["tables"]], [tuple(f) for f in saved["figures"]], saved["notes"])
+    headline = saved.get("headline")  # absent from markers written before the summary table
+    result = Result([tuple(t) for t in saved["tables"]], [tuple(f) for f in saved["figures"]], saved["notes"],
+                    Headline(**headline) if headline else None)
     return Outcome(folder.name, "reused", saved["seconds"], result, cpu_seconds=saved["cpu_seconds"])
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from jaxdl import models
 from jaxdl.models.named import check_layer
 from jaxdl.pretrained import random_note, weights_for
-from jaxdl.report import Result, write_table
+from jaxdl.report import Headline, Result, write_table
 from jaxdl.summary import layer_table
 from jaxdl.transfer.cache import feature_folder, layer_features
 from jaxdl.transfer.config import L2_CHOICES, TransferConfig, weights_of
@@ -76,6 +76,8 @@ def run(config: TransferConfig, out: str | Path, progress: bool = True) -> Resul
     accuracy_vs_c(rows, out / "accuracy_vs_C.png", f"{config.data}: {config.arch}")
     best, table = best_refit(config, data, rows, by_layer, out)
     result.tables.append((f"per class, best row ({best['layer']}, C={best['C']:g}): test accuracy {best['test_acc']:.4f}", table))
+    result.headline = Headline("best linear-SVM test accuracy %", {f"{best['layer']}, C={best['C']:g}": 100 * best["test_acc"]},
+                               f"{data.summary}; {config.arch} weights {weights_for(config.arch, weights)}, {config.size} px")
     result.figures += [("test accuracy against C per layer", "accuracy_vs_C.png"), ("confusion matrix of the best row", "confusion.png")]
     if config.compare:
         comparison = network_comparison(config, data, out, progress)

@@ -8,7 +8,7 @@ The network is the embedded digits CNN (its test digits as images) or, with `arc
 
 from pathlib import Path
 
-from jaxdl.report import Result
+from jaxdl.report import Headline, Result
 from jaxdl.visualize.adversarial_outputs import AttackSettings, write_attack
 from jaxdl.visualize.attribution_outputs import GradcamSettings, SaliencySettings, write_gradcam, write_saliency
 from jaxdl.visualize.classviz_outputs import ClassvizSettings, write_classviz
@@ -33,6 +33,8 @@ def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Resu
     summary = write_attack(subject, inputs, fooling, course_fooling_target(config), config.seed, folder, progress)
     result.tables.append(("fooling images (normalised space, x += g / ||g||_2 until the target wins)", [summary]))
     result.figures.append(("fooling images: original, fooled, difference x10", "adversarial_fooling.png"))
+    result.headline = Headline("fooling images: fooled %, mean steps", {"fooled": 100 * summary["success rate"], "mean steps":
+                               summary["mean steps"]}, f"{subject.name}, {summary['images']} images, <= {config.fooling_steps} steps")
     classviz = ClassvizSettings(iters=config.classviz_iterations)
     targets = config.classviz_targets or course_targets(config)
     rows = write_classviz(subject, targets, classviz, image_shape(config), config.seed, folder, progress=progress)

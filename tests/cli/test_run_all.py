@@ -39,9 +39,13 @@ scorer_epochs = 1
 """
 CHECK = """<script>
 window.addEventListener("load", () => {
-  const images = [...document.images];
+  const images = [...document.images], table = document.querySelector("table");
   const out = {images: images.length, broken: images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt),
-               h2: [...document.querySelectorAll("h2")].map(h => h.textContent)};
+               h2: [...document.querySelectorAll("h2")].map(h => h.textContent),
+               first: table ? table.className : null,
+               folded: [...document.querySelectorAll("details > summary h3")].map(h => h.textContent),
+               open: [...document.querySelectorAll("details")].filter(d => d.open).length,
+               styled: table ? getComputedStyle(table).borderCollapse : null};
   const pre = document.createElement("pre"); pre.id = "jaxdl-check"; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 });
@@ -80,6 +84,10 @@ def test_run_all_tiny_writes_every_part(tiny_run):
         assert f"## {title}" in report
         assert json.loads((out / name / MARKER).read_text())["key"]
     assert "| transfer | ran |" in report and "| gan | ran |" in report
+    for name in parts.TITLES:  # the summary table: every part's headline measured, beside its reference
+        row = next(line for line in report.splitlines() if line.startswith(f"| {name} | ran | "))
+        assert re.search(r"^\| \w+ \| ran \| [^|]+ \| [^|]*: [-\d.e+]+[^|]* \|", row), row
+    assert "Frechet floor: " in report and "source-only 52.25, dann 76.66" in report
     assert "### squeezenet1_0: layer x C" in report and "### network comparison" in report and "neural head" in report
     assert "| source-only |" in report and "| dann |" in report
     assert "| jax |" in report and "| devices | cpu:cpu |" in report
@@ -94,6 +102,9 @@ def test_report_html_in_headless_chromium(tiny_run, tmp_path):
     assert seen["images"] == 14
     assert seen["broken"] == []
     assert seen["h2"][:4] == list(parts.TITLES.values())
+    assert seen["first"] == "summary" and seen["styled"] == "collapse"  # the summary table first, jaxdl.css applied
+    assert seen["folded"] == ["squeezenet1_0 layers on a 224x224 input: 1,248,424 parameters",
+                              "package versions, devices, XLA flags"] and seen["open"] == 0
     broken = tmp_path / "broken.html"  # the check can fail: an image that does not decode is reported
     broken.write_text("<html><body><h2>x</h2><img alt='bad' src='data:image/png;base64,AAAA'></body></html>")
     assert browser_check(broken, tmp_path)["broken"] == ["bad"]
