@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from jaxdl.errors import DataError, JaxdlError
-from jaxdl.figures import image_grid, palette_png, save_png
+from jaxdl.figures import image_grid, save_png
 from jaxdl.models.named import check_layer
 from jaxdl.visualize.inputs import Inputs
 from jaxdl.visualize.subject import Subject
@@ -37,7 +37,7 @@ def activation_grid(activation: np.ndarray, columns: int = 12) -> np.ndarray:
 
 
 def write_activations(subject: Subject, inputs: Inputs, settings: ActivationSettings, out: Path) -> tuple[Path, tuple]:
-    """OUT/activations_LAYER_IMAGE.png (each map stretched to its own range, palette PNG); returns the path and the maps' shape."""
+    """OUT/activations_LAYER_IMAGE.png (each map stretched to its own range); returns the path and the maps' shape."""
     check_layer(settings.layer, subject.model.layer_names())
     if not 0 <= settings.image < len(inputs.pixels):
         raise DataError(f"image index {settings.image} out of range: there are {len(inputs.pixels)} images")
@@ -46,4 +46,4 @@ def write_activations(subject: Subject, inputs: Inputs, settings: ActivationSett
     if activation.ndim != 3:
         raise JaxdlError(f"layer {settings.layer!r} is not spatial (its activation has shape {activation.shape})")
     path = out / f"activations_{settings.layer}_{settings.image}.png"
-    return palette_png(save_png(activation_grid(activation, settings.columns), path, 1)), tuple(activation.shape)
+    return save_png(activation_grid(activation, settings.columns), path, 1), tuple(activation.shape)
