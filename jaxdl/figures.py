@@ -31,6 +31,14 @@ def save_png(image: np.ndarray, path: Path, scale: int = 2) -> Path:
     return path
 
 
+def palette_png(path: Path) -> Path:
+    """Rewrite a PNG with a 256-colour palette: noisy pictures (maps, class visualizations) compress poorly in RGB."""
+    with Image.open(path) as image:
+        picture = image.convert("RGB")
+    picture.quantize(256).save(path, optimize=True)
+    return path
+
+
 def save_gif(frames: Sequence[Path | np.ndarray], path: Path, ms_per_frame: int = 500) -> Path:
     """An animated GIF, looping forever, of image files or uint8 arrays (H,W or H,W,3)."""
     images = [Image.open(f).convert("RGB") if isinstance(f, (str, Path)) else Image.fromarray(f).convert("RGB")

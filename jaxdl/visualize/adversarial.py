@@ -56,11 +56,12 @@ def attack_rows(subject: Subject, names: Sequence[str], original: np.ndarray, ad
 
 
 def aggregate(rows: Sequence[dict], attack: str) -> dict:
-    """Success rate and mean / max of the steps and sizes over `rows` (from attack_rows)."""
+    """Success rate, min / mean / max of the steps and mean / max of the sizes over `rows` (from attack_rows)."""
     summary = {"attack": attack, "images": len(rows), "success rate": float(np.mean([r["success"] for r in rows]))}
     for key in ("steps", "Linf", "L2", "Linf normalised", "L2 normalised"):
         if rows and key in rows[0]:
             values = [r[key] for r in rows]
+            summary |= ({"min steps": int(np.min(values))} if key == "steps" else {})
             summary |= {f"mean {key}": float(np.mean(values)), f"max {key}": float(np.max(values))}
     return summary
 

@@ -11,6 +11,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from jaxdl.features import padded_batches
+from jaxdl.figures import palette_png
 from jaxdl.keys import prng_key
 from jaxdl.report import write_table
 from jaxdl.visualize.adversarial import aggregate, attack_figure, attack_rows, make_predict
@@ -82,7 +83,8 @@ def attack_fn(subject: Subject, settings: AttackSettings) -> Attack:
 
 def write_attack(subject: Subject, inputs: Inputs, settings: AttackSettings, course_target: int, seed: int, out: Path,
                  progress: bool = True) -> dict:
-    """Attack every image in batches; OUT/adversarial_ATTACK.{md,csv,png,npz} and _summary.{md,csv}; returns the summary.
+    """Attack every image in batches; OUT/adversarial_ATTACK.{md,csv,png (palette),npz} and _summary.{md,csv}; returns the
+    summary.
 
     The .npz holds `adversarial` (pixels), `before` and `after` (predictions) and `steps` (fooling's, else empty)."""
     target = settings.target if settings.target is not None or settings.attack != "fooling" else course_target
@@ -110,6 +112,6 @@ def write_attack(subject: Subject, inputs: Inputs, settings: AttackSettings, cou
     summary = aggregate(rows, settings.attack)
     write_table([summary], out / f"adversarial_{settings.attack}_summary")
     shown = slice(0, settings.figure_images)
-    attack_figure(subject, inputs.pixels[shown], adversarial[shown], before[shown], after[shown], stem.with_suffix(".png"),
-                  suptitle=f"{settings.attack} on {subject.name}")
+    palette_png(attack_figure(subject, inputs.pixels[shown], adversarial[shown], before[shown], after[shown],
+                              stem.with_suffix(".png"), suptitle=f"{settings.attack} on {subject.name}"))
     return summary

@@ -89,6 +89,13 @@ def saliency_method(subject: Subject, settings: SaliencySettings, seed: int) -> 
     return partial(guided_backprop if settings.method == "guided" else saliency, model, variables)
 
 
+def gradcam_method(subject: Subject, layer: str | None, images: np.ndarray) -> tuple[Method, str]:
+    """Grad-CAM at `layer` (checked; None: the last spatial one, found from `images`' shape) and the layer's name."""
+    check_layer(layer, subject.model.layer_names())
+    layer = layer or last_spatial_layer(subject.model, subject.variables, images[:1])
+    return partial(gradcam, subject.model, subject.variables, layer=layer), layer
+
+
 def write_attributions(stem: Path, maps: np.ndarray, pictures: Callable[[slice], dict[str, np.ndarray]],
                        subject: Subject, inputs: Inputs, classes: np.ndarray, show: int) -> Path:
     """STEM.npy (the raw maps), STEM.{md,csv} (the class each explains), STEM.png (the first `show` images with the
@@ -116,11 +123,9 @@ def write_saliency(subject: Subject, inputs: Inputs, settings: SaliencySettings,
 def write_gradcam(subject: Subject, inputs: Inputs, settings: GradcamSettings, out: Path,
                   progress: bool = True) -> tuple[Path, np.ndarray]:
     """OUT/gradcam_LAYER.{npy,md,csv,png} (maps at the input size); returns the figure's path and the maps."""
-    check_layer(settings.layer, subject.model.layer_names())
     images = np.asarray(subject.to_normalized(inputs.pixels))
-    layer = settings.layer or last_spatial_layer(subject.model, subject.variables, images[:1])
+    method, layer = gradcam_method(subject, settings.layer, images)
     classes = explained_classes(subject, inputs, settings, progress)
-    maps = in_batches(partial(gradcam, subject.model, subject.variables, layer=layer), images, classes, inputs.names,
-                      settings.batch_size, progress, f"Grad-CAM {layer}")
+    maps = in_batches(method, images, classes, inputs.names, settings.batch_size, progress, f"Grad-CAM {layer}")
     pictures = lambda part: {f"Grad-CAM {layer}": heat(maps[part]), "overlay": overlay(inputs.pixels[part], maps[part])}
     return write_attributions(out / f"gradcam_{layer}", maps, pictures, subject, inputs, classes, settings.show), maps

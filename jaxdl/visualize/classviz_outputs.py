@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from jaxdl.errors import JaxdlError
-from jaxdl.figures import image_grid, panels, save_gif
+from jaxdl.figures import image_grid, palette_png, panels, save_gif
 from jaxdl.keys import prng_key
 from jaxdl.report import write_table
 from jaxdl.visualize.ascent import Visualization, display
@@ -23,7 +23,7 @@ from jaxdl.visualize.subject import Subject
 
 @dataclass(frozen=True)
 class ClassvizSettings:
-    """The classes (None: the course's), the start and parametrisation, the ascent's settings, GIF frames."""
+    """The classes (None: the course's), the start and parametrisation, the ascent's settings, GIF frames and size."""
 
     target: tuple[int, ...] | None = None
     init: str = "noise"
@@ -35,6 +35,7 @@ class ClassvizSettings:
     sigma: float = 0.5
     max_jitter: int | None = None
     frame_every: int = 10
+    gif_size: int | None = None
 
 
 CLASSVIZ_HELP = {
@@ -48,6 +49,7 @@ CLASSVIZ_HELP = {
     "sigma": "course: Gaussian blur sigma",
     "max_jitter": "roll (course) or shift (fourier, +-N) by up to N pixels (default 16 / 8 at 224 px, scaled to the size)",
     "frame_every": "a GIF frame every N iterations (must divide --iters)",
+    "gif_size": "pixels per image in the GIF (default: the images' own size; 64 keeps 7 ImageNet classes under 1 MB)",
 }
 
 
@@ -65,14 +67,6 @@ def scores(subject: Subject, result: Visualization) -> list[dict]:
 def pictures(subject: Subject, normalized: np.ndarray) -> np.ndarray:
     """Normalised images -> pixels rescaled to [0, 1] each, as the course shows them."""
     return display(np.asarray(subject.to_pixels(jnp.asarray(normalized))))
-
-
-def palette_png(path: Path) -> Path:
-    """Rewrite a PNG with a 256-colour palette: class visualizations are noisy and compress poorly in RGB."""
-    with Image.open(path) as image:
-        picture = image.convert("RGB")
-    picture.quantize(256).save(path, optimize=True)
-    return path
 
 
 def save_figure(subject: Subject, rows: Sequence[tuple[str, Visualization]], path: Path, size: float = 2.2) -> Path:
@@ -123,5 +117,5 @@ def write_classviz(subject: Subject, targets: Sequence[int], settings: ClassvizS
     rows = scores(subject, result)
     write_table(rows, out / "classviz")
     save_figure(subject, [(settings.param, result)], out / "classviz.png")
-    save_animation(subject, result, out / "classviz.gif")
+    save_animation(subject, result, out / "classviz.gif", size=settings.gif_size)
     return rows

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxdl.features import extract
-from jaxdl.figures import panels
+from jaxdl.figures import palette_png, panels
 from jaxdl.report import write_table
 from jaxdl.visualize.inputs import Inputs
 from jaxdl.visualize.subject import Subject
@@ -54,12 +54,12 @@ def prediction_figure(pixels: np.ndarray, probs: np.ndarray, classes: np.ndarray
 
 def write_predictions(subject: Subject, inputs: Inputs, settings: PredictSettings, out: Path,
                       progress: bool = True) -> tuple[list[dict], str | None]:
-    """OUT/predict.{md,csv,png}; returns the rows and, with true labels, the top-1 / top-k accuracy line."""
+    """OUT/predict.{md,csv,png} (palette PNG); returns the rows and, with true labels, the top-1 / top-k accuracy line."""
     logits = extract(subject.model, subject.variables, subject.to_normalized(inputs.pixels), None, settings.batch_size, progress)
     probs, classes = top_k(logits, min(settings.top, logits.shape[1]))
     rows = prediction_rows(inputs.names, probs, classes, subject.class_names, inputs.labels)
     write_table(rows, out / "predict")
-    prediction_figure(inputs.pixels[:settings.show], probs, classes, subject.class_names, out / "predict.png")
+    palette_png(prediction_figure(inputs.pixels[:settings.show], probs, classes, subject.class_names, out / "predict.png"))
     if inputs.labels is None:
         return rows, None
     hits = classes == inputs.labels[:, None]

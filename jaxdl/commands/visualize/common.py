@@ -18,10 +18,11 @@ class VisualizeOutput:
     out: Path = Path("runs/visualize")
 
 
-def add_options(parser: argparse.ArgumentParser, settings: type, help: dict[str, str], choices: dict | None = None) -> None:
-    """The subject's options, the method's `settings` and --out."""
+def add_options(parser: argparse.ArgumentParser, settings: type, help: dict[str, str], choices: dict | None = None,
+                skip: tuple[str, ...] = ()) -> None:
+    """The subject's options, the method's `settings` (but `skip`) and --out."""
     add_fields(parser, SubjectConfig, SUBJECT_HELP)
-    add_fields(parser, settings, help, choices)
+    add_fields(parser, settings, help, choices, skip)
     add_fields(parser, VisualizeOutput, {"out": "output folder"})
 
 
