@@ -20,7 +20,7 @@ os.environ.setdefault("JAXDL_DATA_DIR", str(REPO / "build" / "notebooks" / "data
 project = "jaxdl"
 author = "jaxdl authors"
 copyright = "jaxdl authors, MIT licence"  # noqa: A001 -- Sphinx's name
-extensions = ["myst_nb", "autodoc2", "jaxdl_cli"]
+extensions = ["myst_nb", "autodoc2", "jaxdl_cli", "questions"]
 
 
 def included_fragments() -> list[str]:
@@ -35,8 +35,7 @@ exclude_patterns = ["conf.py", "_ext", "**/__pycache__", "notebooks/nbsetup.py",
                     *included_fragments()]
 # The notebooks are the reviewed jupytext py:percent files themselves.
 nb_custom_formats = {".py": ["jupytext.reads", {"fmt": "py:percent"}]}
-nb_execution_mode = "cache"
-nb_execution_cache_path = str(REPO / "build" / "jupyter_cache")
+nb_execution_mode = os.environ.get("JAXDL_DOCS_EXECUTE") or "force"  # every build draws with the current code; "off" to skip
 nb_execution_timeout = 600  # seconds per cell: a notebook takes about a minute of CPU in quick mode
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
