@@ -13,9 +13,12 @@ sys.path[:0] = [str(REPO), str(DOCS / "_ext")]  # this checkout's jaxdl, and the
 CSS = REPO / "jaxdl" / "run" / "jaxdl.css"  # the run report's stylesheet (package data), shared with the site
 
 # The notebooks run in quick mode on embedded data, this checkout's jaxdl first, writing under build/ only.
-os.environ.update(JAXDL_QUICK="1", TQDM_DISABLE="1", JAXDL_NOTEBOOK_OUT=str(REPO / "build" / "notebooks"),
+# JAXDL_NOTEBOOK_OUT is relative to the notebooks' folder (their working directory), so no page prints this machine's paths.
+os.environ.update(JAXDL_QUICK="1", TQDM_DISABLE="1", JAXDL_NOTEBOOK_OUT="../build/notebooks",
                   PYTHONPATH=os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
 os.environ.setdefault("JAXDL_DATA_DIR", str(REPO / "build" / "notebooks" / "data"))
+if (REPO.parent / "shared").is_dir():  # the course's shared folder beside the clone (CI), named as the notebooks see it
+    os.environ.setdefault("JAXDL_SHARED", "../../shared")
 
 project = "jaxdl"
 author = "jaxdl authors"
@@ -39,7 +42,7 @@ nb_execution_mode = os.environ.get("JAXDL_DOCS_EXECUTE") or "force"  # every bui
 nb_execution_timeout = 600  # seconds per cell: a notebook takes about a minute of CPU in quick mode
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
-nb_merge_streams = True
+nb_output_stderr = "remove"  # progress bars and library warnings: noise on a page (an error still fails the build)
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
 myst_heading_anchors = 4
 # Pages that other branches add: linked when present, named otherwise (the toctrees list them in a comment).
