@@ -12,7 +12,7 @@ from jaxdl.errors import JaxdlError
 DESCRIPTION = (
     "The practical works of a graduate deep-learning course in JAX/Flax: ImageNet CNNs with "
     "torchvision weights, transfer learning, network visualization, domain adaptation (DANN) and GANs. "
-    "`jaxdl COMMAND --help` tells more; environment variables: the README's section 'The command line'."
+    "`jaxdl COMMAND --help` tells more; environment variables: docs/cli.md (the site's page 'The command line')."
 )
 EXAMPLE = """examples:
   jaxdl run all --quick          # every practical on embedded data, one report (runs/quick/report.html)
