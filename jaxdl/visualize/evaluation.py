@@ -76,17 +76,25 @@ def faithfulness(subject: Subject, inputs: Inputs, classes: np.ndarray, maps: di
     return counts, curves
 
 
+def mean_spearman(trained: np.ndarray, now: np.ndarray) -> float:
+    """The mean over images of the Spearman correlation of their maps (constant maps, which have none, left out)."""
+    return float(np.nanmean(np.asarray(spearman(jnp.asarray(trained), jnp.asarray(now)))))
+
+
 def sanity(subject: Subject, inputs: Inputs, classes: np.ndarray, maps: dict[str, np.ndarray],
            settings: EvaluationSettings, seed: int, progress: bool = True) -> tuple[list[dict], dict[str, list[np.ndarray]]]:
     """(one row per randomisation depth: the layer randomised down to and each method's mean Spearman correlation with
-    its trained map; {method: the shown image's map at each depth}) over the first `sanity_images` images."""
+    its trained map, and of their magnitudes for signed maps (integrated gradients), as Adebayo et al. report both;
+    {method: the shown image's map at each depth}) over the first `sanity_images` images."""
     count = settings.sanity_images or len(inputs.pixels)
     images = np.asarray(subject.to_normalized(inputs.pixels[:count]))
     methods = [m for m in maps if m != "random"]
     fresh = fresh_variables(subject.model, jnp.asarray(images), seed + 1)
     layers = layers_top_down(subject.model, subject.variables, jnp.asarray(images))
     shown = {m: [maps[m][settings.sanity_show]] for m in methods}
-    rows = [{"randomised": "none (trained)", "layers": 0} | {m: 1.0 for m in methods}]
+    signed = [m for m in methods if (maps[m] < 0).any()]
+    rows = [{"randomised": "none (trained)", "layers": 0} | {name: 1.0 for m in methods for name in
+                                                             ([m, f"{m}_abs"] if m in signed else [m])}]
     for depth in tqdm(range(1, len(layers) + 1), desc="sanity (cascading randomisation)", disable=not progress):
         variables = randomized(subject.variables, fresh, layers, depth)
         row = {"randomised": layers[depth - 1], "layers": depth}
@@ -95,7 +103,9 @@ def sanity(subject: Subject, inputs: Inputs, classes: np.ndarray, maps: dict[str
                 warnings.simplefilter("ignore")
                 now = pixel_maps(subject, variables, method, images, classes[:count], inputs.names[:count], settings,
                                  settings.batch_size, seed, progress=False)
-            row[method] = float(np.nanmean(np.asarray(spearman(jnp.asarray(maps[method][:count]), jnp.asarray(now)))))
+            row[method] = mean_spearman(maps[method][:count], now)
+            if method in signed:
+                row[f"{method}_abs"] = mean_spearman(np.abs(maps[method][:count]), np.abs(now))
             shown[method].append(now[settings.sanity_show])
         rows.append(row)
     return rows, shown
@@ -134,6 +144,6 @@ def write_evaluation(subject: Subject, inputs: Inputs, settings: EvaluationSetti
     columns = ["trained"] + [f"-> {row['randomised']}" for row in sanity_rows[1:]]
     pixels = inputs.pixels[settings.sanity_show]
     figures += [sanity_maps_figure(pixels, shown, columns, out / "sanity_maps.png"),
-                correlation_figure(sanity_rows, list(shown), f"{subject.name}: cascading randomisation",
+                correlation_figure(sanity_rows, list(sanity_rows[0])[2:], f"{subject.name}: cascading randomisation",
                                    out / "sanity_correlation.png")]
     return rows, sanity_rows, figures

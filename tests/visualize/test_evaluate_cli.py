@@ -1,5 +1,5 @@
-"""`jaxdl visualize evaluate` on the embedded digits CNN: its tables and figures, random maps the worst on both curves,
-the sanity rows per depth; bad options are one line and exit code 2 before any map is computed."""
+"""`jaxdl visualize evaluate` on the embedded digits CNN: its tables and figures, random maps worse than the gradient
+methods on both curves, the sanity rows per depth; bad options are one line and exit code 2 before any map is computed."""
 
 import csv
 
@@ -26,6 +26,8 @@ def test_evaluate_writes_tables_and_figures(tmp_path):
         ("none (trained)", "0"), ("fc2", "1"), ("fc1", "2"), ("conv2", "3"), ("conv1", "4")]
     assert all(float(sanity[0][m]) == 1 for m in rows)
     assert float(sanity[-1]["vanilla"]) < 0.5 and "random" not in sanity[0]
+    # Adebayo et al.'s contrast: signed IG maps lose their ranking at once, their magnitudes (~ |x * gradient|) keep it
+    assert abs(float(sanity[1]["ig"])) < 0.2 and float(sanity[-1]["ig_abs"]) > 0.6
     for figure in ("faithfulness.png", "sanity_maps.png", "sanity_correlation.png"):
         assert (tmp_path / figure).stat().st_size > 10_000
 
