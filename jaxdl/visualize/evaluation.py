@@ -133,8 +133,8 @@ def write_evaluation(subject: Subject, inputs: Inputs, settings: EvaluationSetti
     random = areas.get("random")
     rows = [{"network": subject.name, "method": m, "images": len(images), "deletion_auc": float(d.mean()),
              "insertion_auc": float(i.mean())}
-            | ({} if random is None or m == "random" else
-               {"beats_random": "both" if d.mean() < random[0].mean() and i.mean() > random[1].mean() else "NO"})
+            | ({} if random is None else {"beats_random": "" if m == "random" else
+                                         "both" if d.mean() < random[0].mean() and i.mean() > random[1].mean() else "NO"})
             for m, (d, i) in areas.items()]
     write_table(rows, out / "faithfulness")
     title = f"{subject.name}, {len(images)} images, baseline {settings.curve_baseline}"
