@@ -1,6 +1,7 @@
 """The visualization practical as one experiment: `run(config, out)` writes saliency and Grad-CAM maps for each image's
-class, the course's fooling images and its class visualizations, through the same functions as `jaxdl visualize`
-saliency, gradcam, adversarial and classviz (same files, same arrays).
+class, their evaluation (deletion/insertion curves, the sanity check on the first 4 images), the course's fooling
+images and its class visualizations, through the same functions as `jaxdl visualize` saliency, gradcam, evaluate,
+adversarial and classviz (same files, same arrays).
 
 The network is the embedded digits CNN (its test digits as images) or, with `arch = "squeezenet1_0"` and
 `inputs = [...]`, an ImageNet network on image files or an .npz (the course's 25 ImageNet images).
@@ -13,10 +14,12 @@ from jaxdl.visualize.adversarial_outputs import AttackSettings, write_attack
 from jaxdl.visualize.attribution_outputs import GradcamSettings, SaliencySettings, write_gradcam, write_saliency
 from jaxdl.visualize.classviz_outputs import ClassvizSettings, write_classviz
 from jaxdl.visualize.config import VisualizeConfig, course_fooling_target, course_targets, image_shape, subject_of
+from jaxdl.visualize.evaluation import EvaluationSettings, write_evaluation
 
 
 def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Result:
-    """Saliency and Grad-CAM for each image's class, fooling images, class visualizations; figures and two tables."""
+    """Saliency and Grad-CAM for each image's class, their evaluation, fooling images, class visualizations; figures and
+    four tables."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     subject, inputs, note = subject_of(config)
@@ -29,6 +32,14 @@ def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Resu
     gradcam, _ = write_gradcam(subject, inputs, GradcamSettings(), folder, progress)
     result.figures += [("saliency (|d logit / dx|, max over channels) for each image's class", saliency.name),
                        (f"Grad-CAM at {gradcam.stem.removeprefix('gradcam_')}", gradcam.name)]
+    faithful, sanity, _ = write_evaluation(subject, inputs, EvaluationSettings(sanity_images=4), config.seed, folder, progress)
+    result.tables += [("faithfulness of the maps: mean area under the deletion (lower is better) and insertion (higher) "
+                       "curves", faithful),
+                      ("sanity check: Spearman correlation of each map with the trained network's, layers re-initialised "
+                       "from the top", sanity)]
+    result.figures += [("deletion and insertion curves, mean over the images", "faithfulness.png"),
+                       ("the maps of image 0 as layers are re-initialised from the top", "sanity_maps.png"),
+                       ("Spearman correlation with the trained network's maps", "sanity_correlation.png")]
     fooling = AttackSettings(target=config.fooling_target, iters=config.fooling_steps)
     summary = write_attack(subject, inputs, fooling, course_fooling_target(config), config.seed, folder, progress)
     result.tables.append(("fooling images (normalised space, x += g / ||g||_2 until the target wins)", [summary]))

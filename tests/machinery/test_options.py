@@ -32,6 +32,7 @@ from jaxdl.visualize.adversarial_outputs import AttackSettings
 from jaxdl.visualize.attribution_outputs import GradcamSettings, SaliencySettings
 from jaxdl.visualize.classviz_outputs import ClassvizSettings
 from jaxdl.visualize.config import SubjectConfig
+from jaxdl.visualize.evaluation import EvaluationSettings
 from jaxdl.visualize.predict import PredictSettings
 
 
@@ -77,7 +78,8 @@ def test_field_errors_and_help():
 
 # command -> the dataclasses its options come from (with the fields left out); every command takes --no-progress/--device
 VISUALIZE = {"predict": PredictSettings, "activations": ActivationSettings, "saliency": SaliencySettings,
-             "gradcam": GradcamSettings, "adversarial": AttackSettings, "classviz": ClassvizSettings}
+             "gradcam": GradcamSettings, "evaluate": EvaluationSettings, "adversarial": AttackSettings,
+             "classviz": ClassvizSettings}
 CONFIGS = {
     "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions],
     "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],

@@ -29,6 +29,7 @@ def test_cli_and_run_all_write_the_same_visualize(tmp_path):
     assert main(["visualize", "saliency", *common]) == 0
     assert main(["visualize", "adversarial", "--target", "2", "--iters", "5", *common]) == 0
     assert main(["visualize", "classviz", "--target", "1", "--iters", "10", *common]) == 0
+    assert main(["visualize", "evaluate", "--sanity-images", "4", *common]) == 0
     assert main(["run", "visualize", *assignments, "--out", str(tmp_path / "all"), "--no-progress"]) == 0
     ours, theirs = np.load(cli / "saliency_vanilla.npy"), np.load(run / "saliency_vanilla.npy")
     assert ours.shape == (3, 32, 32) and ours.max() == pytest.approx(0.8402, abs=1e-3)
@@ -40,6 +41,8 @@ def test_cli_and_run_all_write_the_same_visualize(tmp_path):
     assert fooled["before"].tolist() == [6, 5, 9] and fooled["after"].tolist() == [2, 7, 2]  # the 5 ends as a 7
     assert fooled["steps"].tolist() == [4, 5, 5]  # 2 of 3 fooled into 2 within the 5 steps
     assert (cli / "classviz.md").read_text() == (run / "classviz.md").read_text()
+    for table in ("faithfulness.csv", "sanity.csv"):
+        assert (cli / table).read_text() == (run / table).read_text()
     (row,) = csv.DictReader((cli / "classviz.csv").open())
     assert row["class"] == "1" and float(row["logit"]) == pytest.approx(23.02, abs=0.01) and float(row["probability"]) > 0.999
 
