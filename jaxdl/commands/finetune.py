@@ -41,6 +41,10 @@ HELP = {
     "batch_size": "images per step",
     "learning_rate": "Adam's learning rate",
     "crop_scale": "area fraction of the random crops (default 0.25,1; torchvision's is 0.08,1)",
+    "augment": "random resized crops + flips of the training images (--no-augment: the whole images)",
+    "cache_frozen": "with --no-augment: compute the frozen part's activations once (both splits, kept under --cache) and "
+                    "train only the chosen stages on them; the same steps, an epoch in seconds",
+    "cache": "folder of the frozen activations of --cache-frozen (default OUT/frozen), shared by runs",
     "val_fraction": "held-out part of the training split",
     "size": "images are resized to SIZE x SIZE, crops too",
     "seed": "held-out split, new classifier, batches, crops",
