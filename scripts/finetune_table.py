@@ -4,7 +4,7 @@
 
 Reads each RUN/finetune.csv (the test accuracy, scored once with the best held-out epoch) and RUN/<choice>/history.jsonl
 (per epoch: training loss and accuracy, held-out accuracy); writes OUT.{md,csv} (the epoch kept, the first epoch within
-1 point of the best held-out accuracy, the training accuracy there, seconds per epoch) and OUT.png (held-out and
+1 point of the best held-out accuracy, the training accuracy there) and OUT.png (held-out and
 training accuracy per epoch of every run).
 """
 
@@ -25,14 +25,13 @@ def label(row: dict) -> str:
 
 
 def summary(row: dict, epochs: list[dict]) -> dict:
-    """One table row: the run's setting, its epochs, the kept epoch's held-out, training and test accuracy."""
+    """One table row: the run's setting, its epochs, the kept epoch's held-out, training and test accuracy (the run's
+    seconds are left out: a resumed run's finetune.csv times only its last call)."""
     best = max(epochs, key=lambda r: r["val_acc"])
     near = next(r for r in epochs if r["val_acc"] >= best["val_acc"] - 0.01)
-    seconds = sum(r.get("seconds", 0) for r in epochs)
     return {"setting": label(row), "trainable": int(row["trainable"]), "epochs run": len(epochs), "best epoch": best["epoch"],
             "within 1 pt from epoch": near["epoch"], "train_acc (best epoch)": round(best["accuracy"], 4),
-            "val_acc": round(best["val_acc"], 4), "test_acc": round(float(row["test_acc"]), 4),
-            "train_s": int(row["train_s"]), **({"s/epoch": round(seconds / len(epochs), 1)} if seconds else {})}
+            "val_acc": round(best["val_acc"], 4), "test_acc": round(float(row["test_acc"]), 4)}
 
 
 def curves(runs: list[tuple[str, list[dict]]], path: Path) -> None:
