@@ -7,7 +7,8 @@ A fresh n-way classifier replaces the network's; only the stages chosen train (w
 (BatchNorm in inference mode). Training images get random resized crops and flips; a held-out part of the TRAINING
 split picks the epoch kept; the test split is scored once at the end. Each stage choice trains in OUT/<choice>/
 (step-indexed Orbax checkpoints, history.jsonl, the best epoch under best/): rerun the same command to resume.
-Writes OUT/finetune.{md,csv}: choice, trainable parameters, epochs, time, held-out and test accuracy.
+Writes OUT/finetune.{md,csv}: choice, trainable parameters, rate, crops, epochs, time, held-out and test accuracy.
+--no-augment --cache-frozen computes the frozen part's activations once (kept under --cache) and trains on them.
 """
 
 import argparse
@@ -41,6 +42,10 @@ HELP = {
     "batch_size": "images per step",
     "learning_rate": "Adam's learning rate",
     "crop_scale": "area fraction of the random crops (default 0.25,1; torchvision's is 0.08,1)",
+    "augment": "random resized crops + flips of the training images (--no-augment: the whole images)",
+    "cache_frozen": "with --no-augment: compute the frozen part's activations once (both splits, kept under --cache) and "
+                    "train only the chosen stages on them: the same steps, each epoch runs the trained stages only",
+    "cache": "folder of the frozen activations of --cache-frozen (default OUT/frozen), shared by runs",
     "val_fraction": "held-out part of the training split",
     "size": "images are resized to SIZE x SIZE, crops too",
     "seed": "held-out split, new classifier, batches, crops",

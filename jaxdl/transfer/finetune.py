@@ -78,29 +78,36 @@ def optimizer(tx: optax.GradientTransformation, labels: dict) -> optax.GradientT
     return optax.multi_transform({"train": tx, "frozen": optax.set_to_zero()}, labels)
 
 
-def forward(model: nn.Module, state: TrainState, images: jax.Array, last_frozen: str | None, key: jax.Array) -> tuple[jax.Array, dict]:
+def forward(model: nn.Module, state: TrainState, inputs: jax.Array, last_frozen: str | None, key: jax.Array,
+            start: str | None = None) -> tuple[jax.Array, dict]:
     """(training logits, new BatchNorm statistics): the frozen part in inference mode without gradient, the rest in
-    training mode (dropout from `key`, batch statistics) from the activation of `last_frozen` on."""
+    training mode (dropout from `key`, batch statistics) from the activation of `last_frozen` on. `inputs` are the
+    images, or the activations of layer `start` (a cache of the frozen part up to there)."""
     variables = state.variables()
-    x = images
-    if last_frozen is not None:
-        x = jax.lax.stop_gradient(model.apply(variables, images, train=False, layer=last_frozen))
+    x = inputs
+    if last_frozen is not None and last_frozen != start:
+        x = jax.lax.stop_gradient(model.apply(variables, inputs, train=False, start=start, layer=last_frozen))
     logits, updated = model.apply(variables, x, train=True, start=last_frozen, rngs={"dropout": key}, mutable=["batch_stats"])
     return logits, {**state.batch_stats, **updated.get("batch_stats", {})}
 
 
 def make_train_step(model: nn.Module, last_frozen: str | None, size: int = 224,
-                    scale: tuple[float, float] = (0.08, 1.0)) -> Callable:
-    """The pure `train_step(state, (images, labels), key) -> (state, {"loss", "accuracy"})`: augment the normalised
-    NHWC batch (random resized crop to size x size + flip), softmax cross-entropy, one update of the state's optimiser."""
+                    scale: tuple[float, float] | None = (0.08, 1.0), start: str | None = None) -> Callable:
+    """The pure `train_step(state, (inputs, labels), key) -> (state, {"loss", "accuracy"})`: augment the normalised
+    NHWC batch (random resized crop of area fraction `scale` to size x size + flip; `scale=None`: no augmentation),
+    softmax cross-entropy, one update of the state's optimiser. With `start`, the inputs are the (cached)
+    activations of that frozen layer instead of images, which cannot be augmented."""
+    if start is not None and scale is not None:
+        raise JaxdlError(f"inputs cached at {start!r} cannot be augmented: pass scale=None")
 
     def train_step(state: TrainState, batch: tuple[jax.Array, jax.Array], key: jax.Array) -> tuple[TrainState, dict]:
-        images, labels = batch
+        inputs, labels = batch
         augment_key, dropout_key = jax.random.split(key)
-        images = augment(augment_key, images, size, scale)
+        if scale is not None:
+            inputs = augment(augment_key, inputs, size, scale)
 
         def loss_fn(params: dict) -> tuple[jax.Array, tuple[jax.Array, dict]]:
-            logits, stats = forward(model, state.replace(params=params), images, last_frozen, dropout_key)
+            logits, stats = forward(model, state.replace(params=params), inputs, last_frozen, dropout_key, start)
             return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean(), (logits, stats)
 
         (loss, (logits, stats)), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)

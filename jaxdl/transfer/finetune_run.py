@@ -3,6 +3,7 @@ training split minus a held-out part (stratified, seeded) whose accuracy picks t
 selection: the test split is never looked at). Data parallel over the loop's mesh; with `out`, checkpoints and resume.
 """
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ import numpy as np
 import optax
 from jax.sharding import Mesh
 
-from jaxdl import checkpoint, models, parallel, training
+from jaxdl import checkpoint, features, models, parallel, training
 from jaxdl.errors import DataError, JaxdlError
 from jaxdl.evaluate import evaluate
 from jaxdl.keys import prng_key
@@ -26,7 +27,9 @@ from jaxdl.transfer.head import validation_split
 
 @dataclass(frozen=True)
 class FinetuneConfig:
-    """How to fine-tune: which stages train (None: the arch's fewest), Adam's rate, crops, held-out fraction.
+    """How to fine-tune: which stages train (None: the arch's fewest), Adam's rate, crops (or none), held-out fraction,
+    and whether the frozen part's activations are computed once and cached (only without augmentation: then they
+    are the same every epoch, and an epoch runs only the trained stages).
 
     Adam, not SGD: the real SqueezeNet 1.0 (Caffe-scaled) has fire9 activations up to ~900, so SGD needs a rate
     of ~1e-4 there and ~1e-2 elsewhere; Adam 3e-4 fitted 64 of its 15-Scene images as fast as the best SGD rate."""
@@ -36,6 +39,8 @@ class FinetuneConfig:
     batch_size: int = 32
     learning_rate: float = cli(3e-4, flag="--lr", metavar="LR")
     crop_scale: tuple[float, float] = cli((0.25, 1.0), sep=",", metavar="MIN,MAX")
+    augment: bool = True
+    cache_frozen: bool = False
     size: int = 224
     val_fraction: float = 0.2
     seed: int = 0
@@ -43,9 +48,16 @@ class FinetuneConfig:
     progress: bool = True
 
     def __post_init__(self) -> None:
-        """A crop scale outside 0 < MIN <= MAX <= 1 is an error before any work."""
+        """A crop scale outside 0 < MIN <= MAX <= 1, or a cache of the frozen part with augmentation, is an error before any work."""
         if len(self.crop_scale) != 2 or not 0 < self.crop_scale[0] <= self.crop_scale[1] <= 1:
             raise JaxdlError(f"--crop-scale must be MIN,MAX with 0 < MIN <= MAX <= 1, got {list(self.crop_scale)}")
+        if self.cache_frozen and self.augment:
+            raise JaxdlError("--cache-frozen needs --no-augment: augmented images change the frozen part's activations every epoch")
+
+    @property
+    def scale(self) -> tuple[float, float] | None:
+        """The crops' area fraction, None without augmentation (jaxdl.transfer.finetune.make_train_step's `scale`)."""
+        return self.crop_scale if self.augment else None
 
 
 class Finetuned(NamedTuple):
@@ -65,9 +77,10 @@ def rows(images: Sequence, indices: np.ndarray) -> np.ndarray:
 
 
 def finetune(arch: str, pretrained: dict, images: Sequence, labels: np.ndarray, num_classes: int,
-             config: FinetuneConfig = FinetuneConfig(), mesh: Mesh | None = None) -> Finetuned:
+             config: FinetuneConfig = FinetuneConfig(), mesh: Mesh | None = None, start: str | None = None) -> Finetuned:
     """Fine-tune `arch` from its `pretrained` variables on normalised NHWC `images` (array or lazy sequence) with
-    integer `labels`; returns the epoch with the best held-out accuracy."""
+    integer `labels`; returns the epoch with the best held-out accuracy. With `start`, `images` are instead the
+    activations of that frozen layer (see frozen_inputs); the returned variables serve both kinds of input."""
     mesh = mesh or parallel.data_mesh()
     model = models.create(arch, num_classes=num_classes)
     last_frozen = ft.frozen_until(model, arch, config.stages or ft.stage_choices(arch)[0])
@@ -77,10 +90,14 @@ def finetune(arch: str, pretrained: dict, images: Sequence, labels: np.ndarray, 
         raise DataError(f"train split: {len(fit_rows)} images to fit on, fewer than one batch of {config.batch_size}")
     init_key, key = jax.random.split(prng_key(config.seed))
     # on the host: the loop donates the state's buffers, and `pretrained` stays the caller's (e.g. for the next choice)
-    variables = jax.device_get(ft.with_new_classifier(model, pretrained, init_key, np.shape(images[0])[0]))
+    if start is not None and model.layer_names().index(start) > model.layer_names().index(last_frozen or model.layer_names()[0]):
+        raise JaxdlError(f"inputs cached at {start!r}, after the last frozen layer {last_frozen!r} of {config.stages!r}")
+    size = config.size if start else np.shape(images[0])[0]
+    variables = jax.device_get(ft.with_new_classifier(model, pretrained, init_key, size))
     trained = ft.trainable_labels(model, variables["params"], last_frozen)
     tx = ft.optimizer(optax.adam(config.learning_rate), trained)
-    train_step = ft.make_train_step(model, last_frozen, config.size, config.crop_scale)
+    train_step = ft.make_train_step(model, last_frozen, config.size, config.scale, start)
+    logits = model.apply if start is None else functools.partial(model.apply, start=start)
 
     def batches(epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         order = fit_rows[training.epoch_order(config.seed, epoch, len(fit_rows))]
@@ -94,7 +111,7 @@ def finetune(arch: str, pretrained: dict, images: Sequence, labels: np.ndarray, 
 
     def held_out(state: TrainState, epoch: int) -> dict:
         """Held-out loss and accuracy; the variables of a new best epoch are kept (and saved under OUT/best)."""
-        val_loss, val_acc = evaluate(model.apply, state.variables(), images, labels, val_rows, config.batch_size, mesh)
+        val_loss, val_acc = evaluate(logits, state.variables(), images, labels, val_rows, config.batch_size, mesh)
         if val_acc > best["val_acc"]:
             best.update(val_acc=val_acc, variables=jax.device_get(state.variables()))
             if keeper:
@@ -109,3 +126,15 @@ def finetune(arch: str, pretrained: dict, images: Sequence, labels: np.ndarray, 
     chosen = max(records, key=lambda r: r["val_acc"])  # the first epoch with the best held-out accuracy
     kept = best["variables"] or checkpoint.restore_latest(keeper, jax.device_get(state.variables()))[0]
     return Finetuned(model, kept, ft.count_trainable(variables["params"], trained), chosen["epoch"], chosen["val_acc"], history)
+
+
+def frozen_inputs(arch: str, pretrained: dict, images: Sequence, stages: str, batch_size: int = 64,
+                  progress: bool = True) -> tuple[np.ndarray, str | None]:
+    """(the activations of the last frozen layer of `stages` for every image, that layer): the frozen part's output,
+    the same in every epoch when the images are not augmented, for `finetune(..., start=layer)`; (images, None)
+    when nothing is frozen."""
+    model = models.create(arch)
+    last_frozen = ft.frozen_until(model, arch, stages)
+    if last_frozen is None:
+        return images, None
+    return features.extract(model, pretrained, images, last_frozen, batch_size, progress), last_frozen

@@ -19,6 +19,8 @@ from jaxdl.evaluate import evaluate
 from jaxdl.keys import prng_key
 from jaxdl.train_state import TrainState
 from jaxdl.transfer import finetune as ft
+from jaxdl.transfer.finetune_experiment import shared_frozen
+from jaxdl.transfer.finetune_run import FinetuneConfig, finetune, frozen_inputs
 
 
 def trained_layers(arch: str, choice: str, num_classes: int = 15) -> tuple[set[str], set[str], int]:
@@ -154,3 +156,37 @@ def test_the_cli_rejects_a_bad_choice_in_one_line(capsys: pytest.CaptureFixture)
 
     assert main(["finetune", "--root", "nowhere", "--arch", "vgg11", "--stages", "fc,fire9-conv10"]) == 2
     assert capsys.readouterr().err == "jaxdl finetune: error: unknown stage choice 'fire9-conv10' for vgg11; choose one of: fc, conv5-fc, all\n"
+
+
+def test_cached_frozen_inputs_give_the_uncached_run() -> None:
+    """SqueezeNet 1.1, fire9 + conv10 trained without augmentation for 2 epochs of 2 steps: training on the frozen
+    part's activations computed once (start="fire8") gives the run on images: the same losses, held-out accuracies and
+    variables to 1e-5 (float32: the frozen part is the same computation, jitted apart)."""
+    rng = np.random.default_rng(0)
+    images, labels = rng.normal(size=(40, 32, 32, 3)).astype(np.float32), np.arange(40) % 4
+    pretrained = random_init("squeezenet1_1", images[:1])
+    config = FinetuneConfig("fire9-conv10", epochs=2, batch_size=16, size=32, learning_rate=1e-4, augment=False, progress=False)
+    frozen, layer = frozen_inputs("squeezenet1_1", pretrained, images, "fire9-conv10", progress=False)
+    assert layer == "fire8" and frozen.shape == (40, 1, 1, 512)
+    runs = [finetune("squeezenet1_1", pretrained, images, labels, 4, config),
+            finetune("squeezenet1_1", pretrained, frozen, labels, 4, config, start=layer)]
+    assert [r["step"] for r in runs[1].history if "val_acc" in r] == [2, 4]
+    for a, b in zip(runs[0].history, runs[1].history, strict=True):
+        assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-5 for k in a if k != "time"), (a, b)
+    assert max(float(np.abs(a - b).max()) for a, b in zip(*(jax.tree.leaves(r.variables) for r in runs), strict=True)) < 1e-5
+
+
+def test_a_cache_of_the_frozen_part_needs_unaugmented_images() -> None:
+    with pytest.raises(JaxdlError) as error:
+        FinetuneConfig(cache_frozen=True)
+    assert str(error.value) == "--cache-frozen needs --no-augment: augmented images change the frozen part's activations every epoch"
+    with pytest.raises(JaxdlError, match="inputs cached at 'pool8' cannot be augmented"):
+        ft.make_train_step(models.create("squeezenet1_1"), "pool8", 32, (0.25, 1.0), start="pool8")
+
+
+def test_one_cache_serves_every_choice_that_freezes_it() -> None:
+    """The cached layer is the earliest last frozen layer of the choices asked; a choice that freezes nothing: no cache."""
+    assert shared_frozen("squeezenet1_0", ("conv10", "fire9-conv10")) == "fire9-conv10"
+    assert shared_frozen("squeezenet1_0", ("conv10",)) == "conv10"
+    assert shared_frozen("resnet18", ("layer4", "layer2-4", "layer3-4")) == "layer2-4"
+    assert shared_frozen("squeezenet1_0", ("conv10", "all")) is None
