@@ -1,5 +1,5 @@
 """The visualization practical as one experiment: `run(config, out)` writes saliency and Grad-CAM maps for each image's
-class, the course's fooling images and its class visualizations, through the same functions as `jaxdl visualize`
+class, the course's fooling images, its class visualizations and robustness curves, through the same functions as `jaxdl visualize`
 saliency, gradcam, adversarial and classviz (same files, same arrays).
 
 The network is the embedded digits CNN (its test digits as images) or, with `arch = "squeezenet1_0"` and
@@ -13,6 +13,7 @@ from jaxdl.visualize.adversarial_outputs import AttackSettings, write_attack
 from jaxdl.visualize.attribution_outputs import GradcamSettings, SaliencySettings, write_gradcam, write_saliency
 from jaxdl.visualize.classviz_outputs import ClassvizSettings, write_classviz
 from jaxdl.visualize.config import VisualizeConfig, course_fooling_target, course_targets, image_shape, subject_of
+from jaxdl.visualize.robustness_outputs import write_robustness
 
 
 def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Result:
@@ -39,4 +40,9 @@ def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Resu
     result.tables.append((f"class visualizations after {config.classviz_iterations} iterations", rows))
     result.figures += [(f"class visualizations after {config.classviz_iterations} iterations", "classviz.png"),
                        ("the ascent, a frame every 10 iterations", "classviz.gif")]
+    robust_config, robust_settings = config.robustness()
+    _, robust_inputs, _ = subject_of(robust_config)
+    rows, figure = write_robustness(subject, robust_inputs, robust_settings, config.seed, folder, progress)
+    result.tables.append((f"robust accuracy against eps, {len(robust_inputs.pixels)} images (untargeted)", rows))
+    result.figures.append(("robust accuracy against eps", figure.name))
     return result

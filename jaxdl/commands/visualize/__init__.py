@@ -7,7 +7,7 @@ settings (a dataclass in jaxdl/visualize/) and --out; each is one call into jaxd
 import argparse
 import importlib
 
-METHODS: tuple[str, ...] = ("predict", "activations", "saliency", "gradcam", "adversarial", "classviz")  # in `--help` order
+METHODS: tuple[str, ...] = ("predict", "activations", "saliency", "gradcam", "adversarial", "robustness", "classviz")  # in `--help` order
 EXAMPLE = """example (the course's 25 ImageNet images with the real SqueezeNet 1.0):
   jaxdl visualize saliency --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
       ../shared/data/imagenet_val_25.npz --images 0 --out runs/viz
