@@ -42,8 +42,8 @@ QUICK: dict[str, Any] = {
 # Seconds each part takes from nothing on an idle 2-core CPU, to announce a run's length. Quick: the CPU time each
 # part used in one measured run (load ~20: wall 32 min; an idle machine takes at most about its CPU time). Full:
 # scaled from the quick run by data, epochs, methods and networks (not measured).
-EXPECTED_SECONDS = {"quick": {"transfer": 30, "visualize": 30, "dann": 75, "gan": 275},
-                    "full": {"transfer": 600, "visualize": 60, "dann": 220, "gan": 550}}
+EXPECTED_SECONDS = {"quick": {"transfer": 30, "visualize": 40, "dann": 75, "gan": 275},
+                    "full": {"transfer": 600, "visualize": 90, "dann": 220, "gan": 550}}
 
 
 def fits(value: Any, kind: Any) -> bool:
