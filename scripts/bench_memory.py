@@ -30,7 +30,7 @@ def measure(method: str, images: int, points: int, batch_size: int) -> dict:
 
     from jaxdl import models
     from jaxdl.visualize.integrated_gradients import path_integral, quadrature
-    from jaxdl.visualize.smoothgrad import _smoothgrad
+    from jaxdl.visualize.smoothgrad import noisy_gradient_maps
 
     model = models.create("vgg16")
     x = jax.ShapeDtypeStruct((images, 224, 224, 3), jnp.float32)
@@ -40,7 +40,7 @@ def measure(method: str, images: int, points: int, batch_size: int) -> dict:
         alphas, weights = (jnp.asarray(a, jnp.float32) for a in quadrature("gausslegendre", points))
         lowered = path_integral.lower(model, variables, x, classes, x, alphas, weights, batch_size)
     else:
-        lowered = _smoothgrad.lower(model, variables, x, classes, jax.random.key(0), points, 0.15, batch_size)
+        lowered = noisy_gradient_maps.lower(model, variables, x, classes, jax.random.key(0), points, 0.15, batch_size)
     stats = lowered.compile().memory_analysis()
     total = stats.argument_size_in_bytes + stats.output_size_in_bytes + stats.temp_size_in_bytes
     return {"arguments GiB": stats.argument_size_in_bytes / GIB, "temporaries GiB": stats.temp_size_in_bytes / GIB,

@@ -20,12 +20,13 @@ def smoothgrad(model: nn.Module, variables: dict, images: jax.Array, classes: ja
     """(maps N,H,W, selected logits of the clean images N): mean over `samples` noisy copies of |d logit_c / dx|;
     `batch_size` noisy copies per network evaluation (None: len(images))."""
     check_batch_size(batch_size)
-    return _smoothgrad(model, variables, images, classes, key, samples, noise, batch_size or len(images))
+    return noisy_gradient_maps(model, variables, images, classes, key, samples, noise, batch_size or len(images))
 
 
 @partial(jax.jit, static_argnames=("model", "samples", "batch_size"))
-def _smoothgrad(model: nn.Module, variables: dict, images: jax.Array, classes: jax.Array, key: jax.Array, samples: int,
+def noisy_gradient_maps(model: nn.Module, variables: dict, images: jax.Array, classes: jax.Array, key: jax.Array, samples: int,
                 noise: float, batch_size: int) -> tuple[jax.Array, jax.Array]:
+    """`smoothgrad` with every argument given (jitted; `batch_size` and `samples` static)."""
     spread = images.max(axis=(1, 2, 3), keepdims=True) - images.min(axis=(1, 2, 3), keepdims=True)
     n, weight = len(images), jnp.asarray(1 / samples, images.dtype)
 
