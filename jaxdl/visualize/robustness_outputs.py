@@ -105,7 +105,8 @@ def curves_figure(tables: dict[str, Sequence[dict]], path: Path) -> Path:
     for ax, (title, rows) in zip(np.atleast_1d(fig.subplots(1, len(tables))), tables.items()):
         eps = np.array([r["eps"] for r in rows], float)
         for attack in [k for k in rows[0] if k in NORM_OF]:
-            ax.plot(eps, [100 * float(r[attack]) for r in rows], "o-" if NORM_OF[attack] == "linf" else "s--", label=attack)
+            ax.plot(eps, [100 * float(r[attack]) for r in rows], "o-" if NORM_OF[attack] == "linf" else "s--", label=attack,
+                    color=f"C{ATTACKS.index(attack)}")
         scale = float(rows[-1]["L2 radius"]) / eps[-1] if eps[-1] > 0 else 1.0
         top = ax.secondary_xaxis("top", functions=(lambda x, s=scale: x * s, lambda x, s=scale: x / s))
         top.set_xlabel("L2 radius (pgdl2)")
