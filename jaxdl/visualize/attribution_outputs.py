@@ -45,6 +45,7 @@ class SaliencySettings(AttributionSettings):
     steps: int = 50
     rule: str = "gausslegendre"
     baseline: float = 0.0
+    inner_batch_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ ATTRIBUTION_HELP = {
     "steps": "ig: integration steps",
     "rule": "ig: quadrature rule (captum's names)",
     "baseline": "ig: constant baseline in normalised space (0: the mean colour)",
+    "inner_batch_size": "ig/smoothgrad: path points or noisy copies per network evaluation; memory grows with it "
+                        "(0: one per image of the call, i.e. BATCH_SIZE)",
     "layer": "a named layer with a spatial output (default: the last one larger than 1x1)",
 }
 
@@ -82,10 +85,11 @@ def saliency_method(subject: Subject, settings: SaliencySettings, seed: int) -> 
     """(images, classes) -> (raw attributions, scores) of the chosen method, its parameters bound."""
     model, variables = subject.model, subject.variables
     if settings.method == "smoothgrad":
-        return partial(smoothgrad, model, variables, key=prng_key(seed), samples=settings.samples, noise=settings.noise)
+        return partial(smoothgrad, model, variables, key=prng_key(seed), samples=settings.samples, noise=settings.noise,
+                       batch_size=settings.inner_batch_size or None)
     if settings.method == "ig":
         return partial(integrated_gradients, model, variables, baseline=settings.baseline, steps=settings.steps,
-                       rule=settings.rule)
+                       rule=settings.rule, batch_size=settings.inner_batch_size or None)
     return partial(guided_backprop if settings.method == "guided" else saliency, model, variables)
 
 

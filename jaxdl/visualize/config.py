@@ -12,6 +12,7 @@ from jaxdl.options import cli
 from jaxdl.pretrained import random_note, weights_for
 from jaxdl.visualize.classviz import COURSE_TARGETS
 from jaxdl.visualize.inputs import Inputs
+from jaxdl.visualize.robustness_outputs import RobustnessSettings, with_default_eps
 from jaxdl.visualize.subject import DIGITS, Subject, subject_and_inputs, subject_named
 
 
@@ -40,16 +41,29 @@ SUBJECT_HELP = {
 
 @dataclass(frozen=True)
 class VisualizeConfig(SubjectConfig):
-    """The subject, the fooling target (None: the course's) and steps, the class visualization's iterations and classes."""
+    """The subject, the fooling target (None: the course's) and steps, the class visualization's iterations and classes,
+    the robustness curves' images (0: all), steps, radii (empty: the network's default) and attacks."""
 
     fooling_target: int | None = None
     fooling_steps: int = 100
     classviz_iterations: int = 200
     classviz_targets: tuple[int, ...] = ()
+    robustness_images: int = 300
+    robustness_steps: int = 10
+    robustness_eps: tuple[float, ...] = ()
+    robustness_attacks: tuple[str, ...] = ("fgsm", "pgd", "pgdl2", "apgd-ce")
 
     def quick(self) -> "VisualizeConfig":
-        """The `--quick` run: 4 images, 50 fooling steps, 60 ascent iterations on three classes."""
-        return replace(self, images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7))
+        """The `--quick` run: 4 images, 50 fooling steps, 60 ascent iterations on three classes; robustness of 200 images
+        against FGSM, PGD and APGD-CE at 3 radii with 5 steps."""
+        return replace(self, images=4, fooling_steps=50, classviz_iterations=60, classviz_targets=(0, 3, 7),
+                       robustness_images=200, robustness_steps=5, robustness_eps=(0.0, 0.1, 0.2),
+                       robustness_attacks=("fgsm", "pgd", "apgd-ce"))
+
+    def robustness(self) -> tuple["VisualizeConfig", RobustnessSettings]:
+        """The subject of the robustness curves (ROBUSTNESS_IMAGES images, 0: all) and their settings."""
+        settings = RobustnessSettings(self.robustness_attacks, self.robustness_eps, self.robustness_steps)
+        return replace(self, images=self.robustness_images), with_default_eps(settings, self.arch == DIGITS)
 
 
 def course_targets(config: SubjectConfig) -> tuple[int, ...]:

@@ -1,7 +1,7 @@
 """The visualization practical as one experiment: `run(config, out)` writes saliency and Grad-CAM maps for each image's
-class, their evaluation (deletion/insertion curves, the sanity check on the first 4 images), the course's fooling
-images and its class visualizations, through the same functions as `jaxdl visualize` saliency, gradcam, evaluate,
-adversarial and classviz (same files, same arrays).
+class, their evaluation (deletion/insertion curves, the sanity check on the first 4 images), robustness curves, the
+course's fooling images and its class visualizations, through the same functions as `jaxdl visualize` saliency,
+gradcam, evaluate, robustness, adversarial and classviz (same files, same arrays).
 
 The network is the embedded digits CNN (its test digits as images) or, with `arch = "squeezenet1_0"` and
 `inputs = [...]`, an ImageNet network on image files or an .npz (the course's 25 ImageNet images).
@@ -15,11 +15,12 @@ from jaxdl.visualize.attribution_outputs import GradcamSettings, SaliencySetting
 from jaxdl.visualize.classviz_outputs import ClassvizSettings, write_classviz
 from jaxdl.visualize.config import VisualizeConfig, course_fooling_target, course_targets, image_shape, subject_of
 from jaxdl.visualize.evaluation import EvaluationSettings, write_evaluation
+from jaxdl.visualize.robustness_outputs import write_robustness
 
 
 def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Result:
-    """Saliency and Grad-CAM for each image's class, their evaluation, fooling images, class visualizations; figures and
-    four tables."""
+    """Saliency and Grad-CAM for each image's class, their evaluation, fooling images, class visualizations and robustness
+    curves; their figures and tables."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     subject, inputs, note = subject_of(config)
@@ -52,4 +53,9 @@ def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Resu
     result.tables.append((f"class visualizations after {config.classviz_iterations} iterations", rows))
     result.figures += [(f"class visualizations after {config.classviz_iterations} iterations", "classviz.png"),
                        ("the ascent, a frame every 10 iterations", "classviz.gif")]
+    robust_config, robust_settings = config.robustness()
+    _, robust_inputs, _ = subject_of(robust_config)
+    rows, figure = write_robustness(subject, robust_inputs, robust_settings, config.seed, folder, progress)
+    result.tables.append((f"robust accuracy against eps, {len(robust_inputs.pixels)} images (untargeted)", rows))
+    result.figures.append(("robust accuracy against eps", figure.name))
     return result

@@ -27,6 +27,10 @@ images = 2
 fooling_steps = 5
 classviz_iterations = 10
 classviz_targets = [1]
+robustness_images = 20
+robustness_steps = 2
+robustness_eps = [0, 0.1]
+robustness_attacks = ["fgsm"]
 [dann]
 source = "digits[0:200]"
 target = "digits-m[900:1100]"

@@ -5,6 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import torch
+from torch_small_cnn import TorchSmallCNN
 
 from jaxdl.cli import main
 from jaxdl.visualize.attacks import make_pgd
@@ -18,23 +19,6 @@ from jaxdl.visualize.subject import digits_subject
 def digits():
     _, x_test, _, y_test = digit_splits()
     return digits_subject(), x_test, y_test
-
-
-def torch_small_cnn(variables: dict) -> torch.nn.Module:
-    """jaxdl's SmallCNN with the same weights in torch (NCHW; flattened in NHWC order as Flax does)."""
-    p = {k: {n: torch.from_numpy(np.array(a)) for n, a in v.items()} for k, v in variables["params"].items()}
-    conv = lambda q: torch.nn.Conv2d(q["kernel"].shape[2], q["kernel"].shape[3], 3, padding=1)  # noqa: E731
-    c1, c2 = conv(p["conv1"]), conv(p["conv2"])
-    f1, f2 = torch.nn.Linear(*p["fc1"]["kernel"].shape), torch.nn.Linear(*p["fc2"]["kernel"].shape)
-    with torch.no_grad():
-        for layer, name in ((c1, "conv1"), (c2, "conv2")):
-            layer.weight.copy_(p[name]["kernel"].permute(3, 2, 0, 1))
-            layer.bias.copy_(p[name]["bias"])
-        for layer, name in ((f1, "fc1"), (f2, "fc2")):
-            layer.weight.copy_(p[name]["kernel"].T)
-            layer.bias.copy_(p[name]["bias"])
-    pool, relu = torch.nn.MaxPool2d(2), torch.nn.ReLU()
-    return lambda x: f2(relu(f1(pool(relu(c2(pool(relu(c1(x)))))).permute(0, 2, 3, 1).flatten(1))))
 
 
 def course_loop(model, image: np.ndarray, target: int, lr: float, max_iter: int) -> int:
@@ -72,7 +56,7 @@ def test_fooling_fools_every_test_digit_with_steps_of_size_lr_and_stops_at_the_f
     sizes = np.linalg.norm((np.asarray(one, np.float64) - x_test[:20]).reshape(20, -1), axis=1)
     np.testing.assert_allclose(sizes[steps[:20] > 0], 1.0, rtol=1e-5)
     assert (sizes[steps[:20] == 0] == 0).all()
-    model = torch_small_cnn(subject.variables)
+    model = TorchSmallCNN(subject.variables)
     expected = [course_loop(model, x_test[i], 8, 1.0, 100) for i in range(20)]
     np.testing.assert_array_equal(steps[:20], expected)
     unchanged = np.asarray(fool(subject.variables, fooled[:20], targets[:20], 1.0, 100)[0])

@@ -15,7 +15,8 @@ from jaxdl.run.runner import settings_key
 from jaxdl.run.settings import load_settings
 from jaxdl.visualize.config import SubjectConfig, weights_note
 
-GIVEN = {"images": 3, "fooling_target": 2, "fooling_steps": 5, "classviz_iterations": 10, "classviz_targets": [1]}
+GIVEN = {"images": 3, "fooling_target": 2, "fooling_steps": 5, "classviz_iterations": 10, "classviz_targets": [1],
+         "robustness_images": 20, "robustness_steps": 2, "robustness_eps": [0, 0.1], "robustness_attacks": ["fgsm"]}
 
 
 def test_cli_and_run_all_write_the_same_visualize(tmp_path):

@@ -8,7 +8,7 @@ import argparse
 import importlib
 
 METHODS: tuple[str, ...] = ("predict", "activations", "saliency", "gradcam", "attributions", "evaluate", "adversarial",
-                           "classviz")  # in `--help` order
+                           "robustness", "classviz")  # in `--help` order
 EXAMPLE = """example (the course's 25 ImageNet images with the real SqueezeNet 1.0):
   jaxdl visualize saliency --arch squeezenet1_0 --weights ../shared/weights/squeezenet1_0-imagenet-dc.safetensors \\
       ../shared/data/imagenet_val_25.npz --images 0 --out runs/viz
