@@ -57,8 +57,8 @@ def stop(children: list[subprocess.Popen], grace: float) -> None:
 def supervise(children: list[subprocess.Popen], grace: float) -> int:
     """Wait for every child; the first failure stops the others. The worst exit code."""
     first_failure = 0
-    while any(child.poll() is None for child in children):
-        failed = [exit_code(child.returncode) for child in children if child.returncode not in (None, 0)]
+    while None in (codes := [child.poll() for child in children]):
+        failed = [exit_code(code) for code in codes if code not in (None, 0)]
         if failed and not first_failure:
             first_failure = failed[0]
             stop(children, grace)
