@@ -76,10 +76,10 @@ def process_batches(images: Sequence, size: int) -> Iterator[tuple[int, np.ndarr
     """(first row, this process's share of the batch padded to its share of `size`) for consecutive batches of `size`
     rows: one shape, one compilation; each process decodes only its own images (all of them when alone)."""
     share, num = parallel.process_rows(size), len(images)
-    empty = np.zeros((0, *np.shape(images[0:1])[1:]), np.float32)  # a share wholly past the last image
     for start in range(0, num, size):
-        lo, hi = min(start + share.start, num), min(start + share.stop, num)
-        yield start, padded(images[lo:hi] if lo < hi else empty, share.stop - share.start)
+        lo, hi = start + share.start, start + share.stop
+        local = images[lo:hi] if lo < num else np.asarray(images[num - 1:num])[:0]  # a share past the last image: none
+        yield start, padded(local, share.stop - share.start)
 
 
 def one_ahead(items: Iterable) -> Iterator:

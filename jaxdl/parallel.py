@@ -15,6 +15,7 @@ from typing import Any
 
 import jax
 import numpy as np
+from jax.experimental import multihost_utils
 from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 
 from jaxdl import heartbeat
@@ -100,6 +101,16 @@ def launch(config: Launch) -> None:
 def primary() -> bool:
     """True in the process that writes the run's files (history, tables, figures): process 0 of the run."""
     return jax.process_index() == 0
+
+
+def primary_first(fn: Callable[[], Any]) -> Any:
+    """`fn()` in process 0, then (after a barrier) in the others: a step that writes shared files, such as a data set
+    prepared into a cache folder, runs once and the other processes find it done."""
+    if jax.process_count() == 1:
+        return fn()
+    result = fn() if primary() else None
+    multihost_utils.sync_global_devices("jaxdl: process 0 went first")
+    return result if primary() else fn()
 
 
 def data_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
