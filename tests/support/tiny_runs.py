@@ -2,7 +2,8 @@
 a run folder as flat arrays: what the resume and multi-process tests compare.
 
     python tiny_runs.py OUT EPOCHS CASE...   trains each case in OUT/CASE, as one process of a multi-process run when
-                                             JAX_NUM_PROCESSES is set (tests/support/processes.py)
+                                             JAX_NUM_PROCESSES is set (tests/support/processes.py), with
+                                             TINY_HEARTBEAT as --heartbeat-timeout (default 30 s)
 """
 
 import os
