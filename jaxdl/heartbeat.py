@@ -1,14 +1,18 @@
-"""A process of a multi-process run that dies (or hangs) is one line in the others, not a hang or a native abort.
+"""A process of a multi-process run that dies (or hangs) is one line in the others, within a stated time, not a hang.
 
 JAX's coordination service counts a process as dead after `heartbeat_timeout_seconds` without a heartbeat and then
 ends every other process with a fatal log and SIGABRT (jaxlib's client offers a callback, but its Python binding
 cannot pass the status: std::bad_cast in jax 0.10). So jaxdl keeps its own heartbeat in the service's key-value store,
 from a daemon thread, with half JAX's timeout: each process writes a counter every second and reads the others'. A
 counter unchanged for `timeout` s, or a coordinator that no longer answers, is one line on stderr and exit code
-LOST_PEER_EXIT; a process that ends normally writes "done" first, so that its silence is not taken for a death.
+LOST_PEER_EXIT; a process that ends writes "done" first, so that its silence is not taken for a death. Not covered:
+a process that ends with an error of its own while the others go on (they then wait in their next collective for
+JAX's own timeouts); the death of process 0, whose coordination service JAX's clients poll, ends the others at once
+with JAX's fatal log before this thread can speak.
 """
 
 import atexit
+import contextlib
 import os
 import sys
 import threading
@@ -69,6 +73,7 @@ def watch(process: int, processes: int, timeout: float) -> None:
     def done() -> None:
         stopped.set()
         thread.join()
-        client.key_value_set(key(process), DONE, allow_overwrite=True)
+        with contextlib.suppress(Exception):  # the coordinator may already be gone: nobody is left to tell
+            client.key_value_set(key(process), DONE, allow_overwrite=True)
     thread.start()
     atexit.register(done)  # runs before JAX's own exit handler (registered at import): the client still works
