@@ -7,8 +7,10 @@ from a daemon thread, with half JAX's timeout: each process writes a counter eve
 counter unchanged for `timeout` s, or a coordinator that no longer answers, is one line on stderr and exit code
 LOST_PEER_EXIT; a process that ends writes "done" first, so that its silence is not taken for a death. Not covered:
 a process that ends with an error of its own while the others go on (they then wait in their next collective for
-JAX's own timeouts); the death of process 0, whose coordination service JAX's clients poll, ends the others at once
-with JAX's fatal log before this thread can speak.
+JAX's own timeouts). JAX's timeout stays the backstop:
+while the main thread waits in a barrier of the client (Orbax's, after a checkpoint), this thread does not run, and
+JAX's abort comes at twice the timeout. When process 0 (the coordinator) dies, JAX's clients, which poll it, and
+this thread race: the others end at once, with this line or JAX's fatal log.
 """
 
 import atexit

@@ -27,7 +27,7 @@ LAUNCH_HELP = {"distributed": "one process of a multi-host run: call jax.distrib
                               "or JAX_COORDINATOR_ADDRESS with JAX_NUM_PROCESSES and JAX_PROCESS_ID)",
                "coordinator_timeout": "seconds to wait for the coordinator and every process before giving up",
                "heartbeat_timeout": "seconds without a heartbeat after which a process counts as dead: the others then "
-                                    "stop with one line and exit code 3 (JAX's own service: twice that)"}
+                                    "stop with one line and exit code 3 (at worst JAX's own abort at twice that)"}
 
 
 @dataclass(frozen=True)

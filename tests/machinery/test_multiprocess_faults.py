@@ -1,8 +1,9 @@
 """A process killed mid-run: the other exits within a bounded time, never hangs.
 
-Process 1 killed: process 0 writes jaxdl's one line and exits with code 3 once process 1's heartbeat is `heartbeat`
-seconds old (jaxdl.heartbeat). Process 0 (the coordinator) killed: JAX's own client ends process 1 at once with a fatal
-log and SIGABRT, which jaxdl cannot replace in jax 0.10 (docs/launching.md).
+Process 1 killed: process 0 writes jaxdl's one line and exits with code 3 once process 1's heartbeat is HEARTBEAT
+seconds old (jaxdl.heartbeat), or, when its main thread was waiting in a barrier of JAX's client, JAX aborts it at
+twice that. Process 0 (the coordinator) killed: process 1 ends at once, with jaxdl's line or JAX's fatal log and
+SIGABRT, whichever finds the coordinator gone first (docs/launching.md).
 """
 
 import os
@@ -36,13 +37,17 @@ def test_killed_process_ends_the_other_within_the_heartbeat_timeout(tmp_path: Pa
         killed = [kill_once_training(group, tmp_path / str(victim) / "dann/checkpoints", victim)
                   for group, victim in zip(groups, (1, 0))]
         survivors = [group.processes[1 - victim] for group, victim in zip(groups, (1, 0))]
-        took = []
-        for survivor, at in zip(survivors, killed):
-            survivor.wait(timeout=3 * HEARTBEAT)
-            took.append(time.monotonic() - at)
+        took: list[float | None] = [None, None]
+        while None in took and time.monotonic() - max(killed) < 3 * HEARTBEAT:
+            took = [t if t is not None or p.poll() is None else time.monotonic() - at for t, p, at in zip(took, survivors, killed)]
+            time.sleep(0.05)
         errors = [group.wait(timeout=5)[1 - victim].stderr for group, victim in zip(groups, (1, 0))]
-    assert survivors[0].returncode == 3 and HEARTBEAT - 1 < took[0] < HEARTBEAT + 5, (survivors[0].returncode, took)
-    assert errors[0].strip().splitlines()[-1] == (f"jaxdl: error: process 0 of 2 stops: process 1 sent no heartbeat for "
-                                                  f"{HEARTBEAT} s (it died or hangs; its own log tells why)")
-    assert survivors[1].returncode == -signal.SIGABRT and took[1] < HEARTBEAT, (survivors[1].returncode, took)
-    assert "Terminating process because the JAX distributed service detected fatal errors" in errors[1]
+    for survivor, error, seconds, expected in zip(survivors, errors, took, (
+            f"jaxdl: error: process 0 of 2 stops: process 1 sent no heartbeat for {HEARTBEAT} s (it died or hangs; its own "
+            "log tells why)", "jaxdl: error: process 1 of 2 stops: the coordinator (process 0) no longer answers (")):
+        if survivor.returncode == 3:  # jaxdl's heartbeat thread spoke first: its line, within the heartbeat timeout
+            assert error.strip().splitlines()[-1].startswith(expected) and seconds < HEARTBEAT + 5, (error[-500:], took)
+        else:  # JAX's own abort: at once when the coordinator died, else within twice the timeout (docs/launching.md)
+            assert survivor.returncode == -signal.SIGABRT and seconds < 2 * HEARTBEAT + 5, (survivor.returncode, took)
+            assert "Terminating process because the JAX distributed service detected fatal errors" in error
+    assert HEARTBEAT - 1 < took[0] and took[1] < HEARTBEAT, took  # a missed heartbeat is waited for; a gone coordinator is not
