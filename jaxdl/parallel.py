@@ -90,8 +90,7 @@ def launch(config: Launch) -> None:
     try:
         jax.distributed.initialize(num_processes=processes, process_id=process,
                                    initialization_timeout=config.coordinator_timeout,
-                                   heartbeat_timeout_seconds=2 * config.heartbeat_timeout,
-                                   shutdown_timeout_seconds=2 * config.heartbeat_timeout)
+                                   heartbeat_timeout_seconds=2 * config.heartbeat_timeout)  # exit waits: JAX's 300 s
     except (RuntimeError, ValueError) as err:  # jaxlib's errors subclass RuntimeError
         first = (str(err).strip().splitlines() or [type(err).__name__])[0]
         raise JaxdlError(f"could not join the multi-process run: {first}") from None
