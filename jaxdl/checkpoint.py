@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import jax
+import numpy as np
 import orbax.checkpoint as ocp
 from jax.experimental import multihost_utils
 
 from jaxdl import parallel
+from jaxdl.errors import JaxdlError
 
 
 def manager(directory: str | Path, max_to_keep: int = 2) -> ocp.CheckpointManager:
@@ -35,13 +37,27 @@ def restore_latest(mngr: ocp.CheckpointManager, like: Any) -> tuple[Any, int | N
     abstract = jax.tree_util.tree_map(ocp.utils.to_shape_dtype_struct, like)
     for step in sorted(mngr.all_steps(), reverse=True):
         try:
-            return mngr.restore(step, args=ocp.args.StandardRestore(abstract)), step
+            return mngr.restore(step, args=ocp.args.StandardRestore(abstract)), agreed(step)
+        except JaxdlError:
+            raise
         except Exception as err:  # noqa: BLE001 -- Orbax raises whatever its damaged files cause (JSON, ValueError, OSError...)
             aside = _move_aside(mngr, step)
             first = (str(err).strip().splitlines() or [type(err).__name__])[0][:160]
             warnings.warn(f"checkpoint {step} cannot be read ({type(err).__name__}: {first}); skipped, moved to {aside}",
                           stacklevel=2)
-    return like, None
+    return like, agreed(None)
+
+
+def agreed(step: int | None) -> int | None:
+    """`step` once every process of the run restored that same step (None: none); else one JaxdlError line (processes
+    that see different checkpoint folders would train different states)."""
+    if jax.process_count() == 1:
+        return step
+    steps = multihost_utils.process_allgather(np.array(-1 if step is None else step, np.int64)).tolist()
+    if len(set(steps)) > 1:
+        raise JaxdlError(f"the processes resumed from different checkpoints (steps {steps}, -1: none); every process "
+                         "must see the same checkpoint folder (a shared file system)")
+    return step
 
 
 def _move_aside(mngr: ocp.CheckpointManager, step: int) -> Path:

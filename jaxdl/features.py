@@ -4,7 +4,8 @@
 (the models stop at `layer=`); `extract(..., layers=["fire5", "fire9"])` returns both
 from one pass that stops at fire9. One fixed-shape batch at a time: the last batch is
 padded, so a single compilation serves every batch. With several devices each batch
-is split over them along the batch axis and the variables are replicated.
+is split over them along the batch axis and the variables are replicated; across processes (`--distributed`)
+each process decodes only its share of every batch and every process receives all the features.
 `pool="avg"` (or "max") reduces a spatial activation to one vector per image on the device,
 so e.g. fire9's 13x13x512 map becomes 512 numbers before it is copied to the host.
 """
@@ -18,6 +19,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.experimental import multihost_utils
 from tqdm.auto import tqdm
 
 from jaxdl import parallel
@@ -70,6 +72,16 @@ def padded_batches(images: Sequence, size: int) -> Iterator[tuple[slice, np.ndar
         yield slice(start, min(start + size, len(images))), padded(images[start : start + size], size)
 
 
+def process_batches(images: Sequence, size: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, this process's share of the batch padded to its share of `size`) for consecutive batches of `size`
+    rows: one shape, one compilation; each process decodes only its own images (all of them when alone)."""
+    share, num = parallel.process_rows(size), len(images)
+    for start in range(0, num, size):
+        lo, hi = start + share.start, start + share.stop
+        local = images[lo:hi] if lo < num else np.asarray(images[num - 1:num])[:0]  # a share past the last image: none
+        yield start, padded(local, share.stop - share.start)
+
+
 def one_ahead(items: Iterable) -> Iterator:
     """Yield each item only once the next one has been produced: with JAX's asynchronous dispatch the
     device computes batch i while the host prepares batch i+1."""
@@ -110,8 +122,9 @@ def extract(
     size = batch_size_for(batch_size, num, jax.device_count())
     mesh = parallel.data_mesh()
     variables = parallel.put_replicated(variables, mesh)
-    running = ((rows.start, forward(variables, parallel.put_batch(batch, mesh), model, wanted, pool))
-               for rows, batch in padded_batches(images, size))
+    running = ((start, parallel.gathered(forward(variables, parallel.put_local(local, size, mesh), model, wanted, pool),
+                                         size, mesh))
+               for start, local in process_batches(images, size))
     desc = f"features {','.join(wanted) if layers is not None else layer or 'logits'}"
     features: dict = {}
     for start, result in tqdm(one_ahead(running), total=-(-num // size), desc=desc, disable=not progress):
@@ -141,6 +154,8 @@ def cached_layers(paths: dict, compute: Callable[[list], dict[str, np.ndarray]])
     ones come from ONE call `compute(missing layers)` (one forward pass) and are saved, each to its own file."""
     missing = [layer for layer, path in paths.items() if not Path(path).exists()]
     computed = compute(missing) if missing else {}
-    for layer in missing:
+    for layer in missing if parallel.primary() else ():  # one process writes; all see the files after the barrier
         save(Path(paths[layer]), computed[layer])
+    if missing and jax.process_count() > 1:
+        multihost_utils.sync_global_devices("jaxdl: features cached")
     return {layer: computed[layer] if layer in computed else np.load(path) for layer, path in paths.items()}

@@ -15,15 +15,19 @@ from typing import Any
 
 import jax
 import numpy as np
+from jax.experimental import multihost_utils
 from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 
+from jaxdl import heartbeat
 from jaxdl.errors import JaxdlError
 
 AXIS = "data"  # the one mesh axis: batches are split along it
 
 LAUNCH_HELP = {"distributed": "one process of a multi-host run: call jax.distributed.initialize() first (Slurm, TPU slice, "
                               "or JAX_COORDINATOR_ADDRESS with JAX_NUM_PROCESSES and JAX_PROCESS_ID)",
-               "coordinator_timeout": "seconds to wait for the coordinator and every process before giving up"}
+               "coordinator_timeout": "seconds to wait for the coordinator and every process before giving up",
+               "heartbeat_timeout": "seconds without a heartbeat after which a process counts as dead: the others then "
+                                    "stop with one line and exit code 3 (at worst JAX's own abort at twice that)"}
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,30 @@ class Launch:
 
     distributed: bool = False
     coordinator_timeout: int = 300
+    heartbeat_timeout: int = 30
 
 
 def _env_int(name: str) -> int | None:
     """The integer in environment variable `name`, None when unset (jax 0.10 reads only JAX_COORDINATOR_ADDRESS)."""
     value = os.environ.get(name)
     return None if value is None else int(value)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (the OS picks it): a local run's coordinator port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def local_environment(processes: int, devices: int, index: int, port: int) -> dict[str, str]:
+    """The variables that make process `index` of `processes` on this host one process of a run with `devices` forced
+    devices (what `--distributed` reads; XLA_FLAGS keeps the caller's other flags)."""
+    flags = " ".join(f for f in os.environ.get("XLA_FLAGS", "").split() if "force_host_platform_device_count" not in f)
+    env = {"XLA_FLAGS": f"{flags} --xla_force_host_platform_device_count={devices}".strip()}
+    if processes > 1:
+        env |= {"JAX_COORDINATOR_ADDRESS": f"127.0.0.1:{port}", "JAX_NUM_PROCESSES": str(processes), "JAX_PROCESS_ID": str(index)}
+    return env
 
 
 def reachable(address: str, timeout: float) -> bool:
@@ -64,17 +86,30 @@ def launch(config: Launch) -> None:
     if address and process and not reachable(address, config.coordinator_timeout):
         raise JaxdlError(f"process {process} cannot reach the coordinator at {address} within {config.coordinator_timeout} s; "
                          "is process 0 running there?")
+    processes = _env_int("JAX_NUM_PROCESSES")
     try:
-        jax.distributed.initialize(num_processes=_env_int("JAX_NUM_PROCESSES"), process_id=process,
-                                   initialization_timeout=config.coordinator_timeout)
+        jax.distributed.initialize(num_processes=processes, process_id=process,
+                                   initialization_timeout=config.coordinator_timeout,
+                                   heartbeat_timeout_seconds=2 * config.heartbeat_timeout)  # exit waits: JAX's 300 s
     except (RuntimeError, ValueError) as err:  # jaxlib's errors subclass RuntimeError
         first = (str(err).strip().splitlines() or [type(err).__name__])[0]
         raise JaxdlError(f"could not join the multi-process run: {first}") from None
+    heartbeat.watch(jax.process_index(), jax.process_count(), config.heartbeat_timeout)
 
 
 def primary() -> bool:
     """True in the process that writes the run's files (history, tables, figures): process 0 of the run."""
     return jax.process_index() == 0
+
+
+def primary_first(fn: Callable[[], Any]) -> Any:
+    """`fn()` in process 0, then (after a barrier) in the others: a step that writes shared files, such as a data set
+    prepared into a cache folder, runs once and the other processes find it done."""
+    if jax.process_count() == 1:
+        return fn()
+    result = fn() if primary() else None
+    multihost_utils.sync_global_devices("jaxdl: process 0 went first")
+    return result if primary() else fn()
 
 
 def data_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
@@ -93,15 +128,29 @@ def split(mesh: Mesh) -> NamedSharding:
     return NamedSharding(mesh, PartitionSpec(AXIS))
 
 
+def process_rows(rows: int) -> slice:
+    """This process's rows of a global batch of `rows` rows: one equal block per process, in process order (the order
+    of the mesh's devices)."""
+    per_process = rows // jax.process_count()
+    return slice(jax.process_index() * per_process, (jax.process_index() + 1) * per_process)
+
+
+def check_divisible(rows: int, mesh: Mesh) -> None:
+    """One JaxdlError line unless a batch of `rows` splits evenly over the devices of `mesh`."""
+    if rows % mesh.size:
+        raise JaxdlError(f"batch of {rows} does not split over {mesh.size} devices; use a batch size divisible by {mesh.size}")
+
+
+def put_local(local: np.ndarray, rows: int, mesh: Mesh) -> jax.Array:
+    """This process's rows (`process_rows(rows)`) of a global batch of `rows` rows, as the global array split over `mesh`."""
+    check_divisible(rows, mesh)
+    return jax.make_array_from_process_local_data(split(mesh), np.asarray(local), (rows, *np.shape(local)[1:]))
+
+
 def put_batch(batch: Any, mesh: Mesh) -> Any:
     """A host pytree of global batch arrays as arrays split over `mesh`; this process sends only its own rows."""
     def put(leaf: np.ndarray) -> jax.Array:
-        rows = leaf.shape[0]
-        if rows % mesh.size:
-            raise JaxdlError(f"batch of {rows} does not split over {mesh.size} devices; use a batch size divisible by {mesh.size}")
-        per_process = rows // jax.process_count()
-        local = leaf[jax.process_index() * per_process:(jax.process_index() + 1) * per_process]
-        return jax.make_array_from_process_local_data(split(mesh), np.asarray(local), leaf.shape)
+        return put_local(leaf[process_rows(leaf.shape[0])], leaf.shape[0], mesh)
     return jax.tree.map(put, batch)
 
 
@@ -125,10 +174,10 @@ def split_apply(fn: Callable[[Any, Any], Any], params: Any, batch: Any, mesh: Me
     rows = len(jax.tree.leaves(batch)[0])
     pad = lambda a: np.pad(np.asarray(a), [(0, -rows % mesh.size)] + [(0, 0)] * (np.ndim(a) - 1))  # noqa: E731
     out = fn(put_replicated(params, mesh), put_batch(jax.tree.map(pad, batch), mesh))
-    return _gathered(out, rows, mesh)
+    return gathered(out, rows, mesh)
 
 
 @partial(jax.jit, static_argnums=(1, 2))
-def _gathered(out: Any, rows: int, mesh: Mesh) -> Any:
+def gathered(out: Any, rows: int, mesh: Mesh) -> Any:
     """The first `rows` rows of each output, replicated on every device of `mesh` (one all-gather)."""
     return jax.tree.map(lambda a: jax.lax.with_sharding_constraint(a[:rows], replicated(mesh)), out)

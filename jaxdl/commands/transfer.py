@@ -4,7 +4,8 @@ SIFT bag-of-words baseline on the same data and C grid; prints the tables.
     jaxdl transfer --data ../shared/data/15scene --weights squeezenet1_0=../shared/weights/squeezenet1_0-imagenet-dc.safetensors
 
 Features are cached per layer and split under OUT/features/<data, arch, weights, pool, size>-<hash>: a rerun with
-other C values reads them back, one more layer extracts only that one.
+other C values reads them back, one more layer extracts only that one. With --distributed (one process of a
+multi-process run) each process extracts its share of every batch; every process fits the same SVMs; process 0 writes.
 """
 
 import argparse
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from jaxdl.commands import transfer_bow
 from jaxdl.options import add_fields, from_args
+from jaxdl.parallel import LAUNCH_HELP, Launch, launch
 from jaxdl.report import markdown_table
 from jaxdl.transfer.bow_run import run as run_bow
 from jaxdl.transfer.config import TransferConfig, add_options
@@ -43,11 +45,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_fields(parser, TransferOutput, {"method": "CNN features (deep) or the SIFT bag-of-words baseline (bow)",
                                         "out": "output folder (tables, figures, feature cache)"}, {"method": ("deep", "bow")})
     transfer_bow.add_options(parser)
+    add_fields(parser, Launch, LAUNCH_HELP)
     parser.set_defaults(func=_transfer)
 
 
 def _transfer(args: argparse.Namespace) -> int:
     """The CLI entry: the practical (or the bag-of-words baseline), its tables printed; exit code 0."""
+    launch(from_args(Launch, args))
     config, output = from_args(TransferConfig, args), from_args(TransferOutput, args)
     progress = getattr(args, "progress", True)
     if output.method == "bow":

@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from jaxdl import parallel
 from jaxdl.data import image_folder, scene15
 from jaxdl.data.digits import digits
 from jaxdl.data.imagenet import preprocess
@@ -26,7 +27,7 @@ def load(config: TransferConfig, out: Path) -> Data:
     """The digits (first `limit`, split half/half per class with the seed) or the folder `data` (first per_class); an
     unreadable image left out is named in the summary and all are listed in OUT/unreadable.txt."""
     if config.data != "digits":
-        splits, prepared = scene15.load(config.data, size=config.size)
+        splits, prepared = parallel.primary_first(lambda: scene15.load(config.data, size=config.size))  # one process prepares
         splits = scene15.limited(splits, config.per_class)
         counts = {split: len(splits[split][1]) for split in ("train", "test")}
         key = f"{Path(config.data).resolve().name}:{prepared.fingerprint}:{config.per_class and list(config.per_class)}"

@@ -4,7 +4,7 @@ matrix, compares networks and trains a neural head; `jaxdl transfer`, `jaxdl run
 
 from pathlib import Path
 
-from jaxdl import models
+from jaxdl import models, parallel
 from jaxdl.models.named import check_layer
 from jaxdl.pretrained import random_note, weights_for
 from jaxdl.report import Headline, Result, write_table
@@ -32,9 +32,10 @@ def best_refit(config: TransferConfig, data: Data, rows: list[dict], by_layer: d
     (_, labels), (_, test_labels) = data.splits["train"], data.splits["test"]
     predicted = CLASSIFIERS[config.svm](train, labels, best["C"]).predict(test)
     table = per_class(test_labels, predicted, data.classes)
-    write_table(table, out / "per_class")
-    name = f"{config.arch} {best['layer']} {'L2' if best['l2'] else 'raw'} C={best['C']:g}"
-    confusion_figure(test_labels, predicted, data.classes, out / "confusion.png", f"{name}: test accuracy {best['test_acc']:.3f}")
+    if parallel.primary():  # one process writes; every one computed the same rows
+        write_table(table, out / "per_class")
+        name = f"{config.arch} {best['layer']} {'L2' if best['l2'] else 'raw'} C={best['C']:g}"
+        confusion_figure(test_labels, predicted, data.classes, out / "confusion.png", f"{name}: test accuracy {best['test_acc']:.3f}")
     return best, table
 
 
@@ -71,9 +72,10 @@ def run(config: TransferConfig, out: str | Path, progress: bool = True) -> Resul
     by_layer = features(config, data, config.arch, config.layers, out, progress)
     labels = data.splits["train"][1], data.splits["test"][1]
     rows = layer_sweep(by_layer.__getitem__, config.layers, *labels, config.C, L2_CHOICES[config.l2], CLASSIFIERS[config.svm])
-    write_table(rows, out / "svm")
+    if parallel.primary():
+        write_table(rows, out / "svm")
+        accuracy_vs_c(rows, out / "accuracy_vs_C.png", f"{config.data}: {config.arch}")
     result.tables.append((f"{config.arch}: layer x C, linear SVM on {config.pool}-pooled features", rows))
-    accuracy_vs_c(rows, out / "accuracy_vs_C.png", f"{config.data}: {config.arch}")
     best, table = best_refit(config, data, rows, by_layer, out)
     result.tables.append((f"per class, best row ({best['layer']}, C={best['C']:g}): test accuracy {best['test_acc']:.4f}", table))
     result.headline = Headline("best linear-SVM test accuracy %", {f"{best['layer']}, C={best['C']:g}": 100 * best["test_acc"]},
@@ -81,10 +83,12 @@ def run(config: TransferConfig, out: str | Path, progress: bool = True) -> Resul
     result.figures += [("test accuracy against C per layer", "accuracy_vs_C.png"), ("confusion matrix of the best row", "confusion.png")]
     if config.compare:
         comparison = network_comparison(config, data, out, progress)
-        write_table(comparison, out / "networks")
+        if parallel.primary():
+            write_table(comparison, out / "networks")
         result.tables.append(("network comparison (best C per network)", comparison))
     if config.head != "none":
         head = head_sweep(by_layer.__getitem__, (best["layer"],), *labels, config.head, config.seed, progress)
-        write_table(head, out / "head")
+        if parallel.primary():
+            write_table(head, out / "head")
         result.tables.append((f"neural head ({config.head}) on {best['layer']}, early stopping on part of the training split", head))
     return result

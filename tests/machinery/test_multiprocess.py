@@ -85,6 +85,31 @@ def test_two_processes_stopped_after_a_checkpoint_resume_bit_identically(runs: P
     assert (tmp_path / "dann/history.jsonl").read_text() == (runs / "2x2/dann/history.jsonl").read_text()
 
 
+@pytest.fixture(scope="module")
+def resumed(runs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list]]:
+    """DANN resumed from epoch 1's checkpoint (step 2) of another layout's run: {"2x2->1x4", "1x4->2x2": (run folder,
+    outputs)}."""
+    root, plans = tmp_path_factory.mktemp("resumed"), {"2x2->1x4": ("2x2", (1, 4)), "1x4->2x2": ("1x4", (2, 2))}
+    for name, (source, _) in plans.items():
+        shutil.copytree(runs / source / "dann", root / name / "dann")
+        shutil.rmtree(root / name / "dann/checkpoints/4")
+    with ExitStack() as stack:
+        groups = {name: stack.enter_context(started([str(SUPPORT / "tiny_runs.py"), str(root / name), "2", "dann"], *layout))
+                  for name, (_, layout) in plans.items()}
+        return {name: (root / name / "dann", group.wait(timeout=150)) for name, group in groups.items()}
+
+
+@pytest.mark.parametrize("change", ["2x2->1x4", "1x4->2x2"])
+def test_restart_with_another_number_of_processes_resumes_as_the_uninterrupted_run(runs: Path, resumed: dict, change: str) -> None:
+    """The replicated state saved by 2 processes is resharded onto 1 process of 4 devices, and back: the resumed run
+    ends within 1e-6 of both uninterrupted runs (they differ only in the order of the all-reduce's sums)."""
+    folder, done = resumed[change]
+    assert all(p.returncode == 0 for p in done), "\n".join(p.stderr[-2000:] for p in done)
+    (step, got), (_, two), (_, four) = (final_checkpoint(run) for run in (folder, runs / "2x2/dann", runs / "1x4/dann"))
+    assert step == 4 and gap(got, two) < 1e-6 and gap(got, four) < 1e-6, (gap(got, two), gap(got, four))
+    assert history_gap(folder / "history.jsonl", runs / "2x2/dann/history.jsonl") < 1e-6
+
+
 def test_batch_that_does_not_split_over_all_devices_is_one_line_before_training(tmp_path: Path) -> None:
     args = ["-m", "jaxdl.cli", "--no-progress", "gan", "--model", "dcgan", "--batch-size", "6", "--eval-samples", "0",
             "--epochs", "1", "--out", str(tmp_path), "--distributed"]

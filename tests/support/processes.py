@@ -7,7 +7,6 @@ CPU collectives are gloo by default. Every process runs in its own session and i
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import IO
 
 from locations import REPO
+
+from jaxdl.parallel import free_port, local_environment
 
 SUPPORT = Path(__file__).resolve().parent
 
@@ -32,21 +33,10 @@ class Finished:
     stderr: str
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now (the OS picks it)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def environment(processes: int, devices: int, index: int, port: int, extra: dict[str, str]) -> dict[str, str]:
     """The environment of process `index`: CPU only, D forced devices, the worktree's package and the tests' helpers."""
-    env = {**os.environ, "JAX_PLATFORMS": "cpu", "XLA_FLAGS": f"--xla_force_host_platform_device_count={devices}",
-           "PYTHONPATH": os.pathsep.join([str(REPO), str(SUPPORT), os.environ.get("PYTHONPATH", "")]), **extra}
-    if processes > 1:
-        env |= {"JAX_COORDINATOR_ADDRESS": f"127.0.0.1:{port}", "JAX_NUM_PROCESSES": str(processes),
-                "JAX_PROCESS_ID": str(index)}
-    return env
+    return {**os.environ, "JAX_PLATFORMS": "cpu", **local_environment(processes, devices, index, port),
+            "PYTHONPATH": os.pathsep.join([str(REPO), str(SUPPORT), os.environ.get("PYTHONPATH", "")]), **extra}
 
 
 def kill(process: subprocess.Popen) -> None:

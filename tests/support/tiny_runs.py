@@ -2,7 +2,8 @@
 a run folder as flat arrays: what the resume and multi-process tests compare.
 
     python tiny_runs.py OUT EPOCHS CASE...   trains each case in OUT/CASE, as one process of a multi-process run when
-                                             JAX_NUM_PROCESSES is set (tests/support/processes.py)
+                                             JAX_NUM_PROCESSES is set (tests/support/processes.py), with
+                                             TINY_HEARTBEAT as --heartbeat-timeout (default 30 s)
 """
 
 import os
@@ -67,7 +68,8 @@ def final_checkpoint(run: Path) -> tuple[int, dict[str, np.ndarray]]:
 def main(argv: list[str]) -> None:
     """Join the multi-process run when there is one (60 s to reach the coordinator), then train each case."""
     out, epochs, cases = Path(argv[0]), int(argv[1]), argv[2:]
-    launch(Launch(distributed="JAX_NUM_PROCESSES" in os.environ, coordinator_timeout=60))
+    launch(Launch(distributed="JAX_NUM_PROCESSES" in os.environ, coordinator_timeout=60,
+                  heartbeat_timeout=int(os.environ.get("TINY_HEARTBEAT", "30"))))
     for case in cases:
         CASES[case](out / case, epochs)
 
