@@ -29,11 +29,13 @@ from jaxdl.transfer.finetune_experiment import FinetuneRuns
 from jaxdl.transfer.finetune_run import FinetuneConfig
 from jaxdl.visualize.activations import ActivationSettings
 from jaxdl.visualize.adversarial_outputs import AttackSettings
+from jaxdl.visualize.attribution_grid import GridSettings
 from jaxdl.visualize.attribution_outputs import GradcamSettings, SaliencySettings
 from jaxdl.visualize.classviz_outputs import ClassvizSettings
 from jaxdl.visualize.config import SubjectConfig
 from jaxdl.visualize.evaluation import EvaluationSettings
 from jaxdl.visualize.predict import PredictSettings
+from jaxdl.visualize.robustness_outputs import RobustnessSettings
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,11 @@ def test_field_errors_and_help():
 # command -> the dataclasses its options come from (with the fields left out); every command takes --no-progress/--device
 VISUALIZE = {"predict": PredictSettings, "activations": ActivationSettings, "saliency": SaliencySettings,
              "gradcam": GradcamSettings, "evaluate": EvaluationSettings, "adversarial": AttackSettings,
-             "classviz": ClassvizSettings}
+             "classviz": ClassvizSettings, "attributions": (GridSettings, {"method"}), "robustness": RobustnessSettings}
 CONFIGS = {
     "jaxdl run": [RunOptions], "jaxdl info": [InfoOptions],
     "jaxdl weights convert": [ConvertOptions], "jaxdl weights fetch": [FetchOptions], "jaxdl weights list": [ListOptions],
-    "jaxdl transfer": [TransferConfig, TransferOutput, (BowOptions, {"sigma", "seed"})],
+    "jaxdl transfer": [TransferConfig, TransferOutput, (BowOptions, {"sigma", "seed"}), Launch],
     "jaxdl finetune": [FinetuneRuns, (FinetuneConfig, {"stages", "out", "progress"}), FinetuneOutput, Launch],
     "jaxdl gan": [GanConfig, GanOutput, Launch], "jaxdl dann": [DannConfig, DannOutput, Launch],
 } | {f"jaxdl visualize {name}": [SubjectConfig, settings, VisualizeOutput] for name, settings in VISUALIZE.items()}
@@ -138,9 +140,9 @@ def test_done_marker_hashes_did_not_change():
     default methods became all seven (no-GRL, CDAN, CDAN+E, pseudo-label beside the course's three); transfer's
     once, when its part took the practical's own TransferConfig (the course's size, layers, C grid; l2, svm, pool, ...);
     GAN's once, when its part took GanConfig (models instead of conditional; loss, nz, widths, lr, beta1, log_every);
-    visualize's once, when `jaxdl visualize` and its part took one SubjectConfig (weights "": named or $JAXDL_WEIGHTS
-    only; fooling_target None: the course's)."""
+    visualize's twice, when `jaxdl visualize` and its part took one SubjectConfig (weights "": named or $JAXDL_WEIGHTS
+    only; fooling_target None: the course's) and when it gained the robustness curves' settings."""
     full = {name: settings_key(asdict(part)) for name, part in FULL.items()}
-    assert full == {"transfer": "17db87056e775f21", "visualize": "47cb3d00b9662215", "dann": "09c2b17d1f5f409a",
+    assert full == {"transfer": "17db87056e775f21", "visualize": "a5a5e004ae9c8b7a", "dann": "09c2b17d1f5f409a",
                     "gan": "253e9c9d556adc5d"}
     assert settings_key(asdict(QUICK["transfer"])) == "e3831f40a50573d8"
