@@ -77,8 +77,11 @@ def faithfulness(subject: Subject, inputs: Inputs, classes: np.ndarray, maps: di
 
 
 def mean_spearman(trained: np.ndarray, now: np.ndarray) -> float:
-    """The mean over images of the Spearman correlation of their maps (constant maps, which have none, left out)."""
-    return float(np.nanmean(np.asarray(spearman(jnp.asarray(trained), jnp.asarray(now)))))
+    """The mean over images of the Spearman correlation of their maps (constant maps, which have none, left out; NaN when
+    every map is constant)."""
+    values = np.asarray(spearman(jnp.asarray(trained), jnp.asarray(now)))
+    defined = values[~np.isnan(values)]
+    return float(defined.mean()) if defined.size else float("nan")
 
 
 def sanity(subject: Subject, inputs: Inputs, classes: np.ndarray, maps: dict[str, np.ndarray],

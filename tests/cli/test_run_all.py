@@ -103,8 +103,8 @@ def test_report_html_in_headless_chromium(tiny_run, tmp_path):
     out, _, _ = tiny_run
     seen = browser_check(out / "report.html", tmp_path)
     # accuracy vs C, confusion; saliency, Grad-CAM, deletion/insertion, sanity maps + correlation, fooling, classviz
-    # png + gif; DANN curves, embedding, t-SNE; GAN 4
-    assert seen["images"] == 17
+    # png + gif, robustness curves; DANN curves, embedding, t-SNE; GAN 4
+    assert seen["images"] == 18
     assert seen["broken"] == []
     assert seen["h2"][:4] == list(parts.TITLES.values())
     assert seen["first"] == "summary" and seen["styled"] == "collapse"  # the summary table first, jaxdl.css applied
