@@ -23,9 +23,10 @@ REFERENCES = {
         "the course's reports (PyTorch); jaxdl's pipeline equals PyTorch's on 31 of 32 layer x C cells "
         "(scripts/transfer_reference_torch.py)"),
     "visualize": Reference(
-        "fooled 100 %, mean 8.3 steps (2 to 24)",
+        "fooled 100 %, mean 8.28 steps (2 to 23)",
         "SqueezeNet 1.0 (ImageNet weights), the course's 25 ImageNet images -> 6 stingray, lr 1, at most 100 steps",
-        "the course's method (scripts/viz_fooling.py); its step counts equal the course's PyTorch loop's "
+        "the course's method (jaxdl visualize adversarial, docs/visualize/real-squeezenet.md); its step counts equal the "
+        "course's PyTorch loop's "
         "(tests/visualize/test_adversarial.py)"),
     "dann": Reference(
         "source-only 52.25, dann 76.66 (train on target 95.96)",
