@@ -28,13 +28,14 @@ test-long: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pytest -m long $(PYTEST_ARGS)
 
-# The site (docs/ -> site/), warnings as errors, the notebooks executed in quick mode; then opened in headless Chromium.
+# The site (docs/ -> site/), warnings as errors, the notebooks executed in quick mode; then opened in headless Chromium,
+# and the notebooks' own test (each runs and answers with its tables and figures), kept out of make test's time.
 # NB_EXECUTE=off skips the notebooks' execution (for editing prose).
 docs: $(PY)
 	$(PY) -m pip install -q -e '.[docs]'
 	rm -rf site build/doctrees docs/api jupyter_execute
 	JAXDL_DOCS_EXECUTE=$(NB_EXECUTE) $(PY) -m sphinx -b html -E -W --keep-going -d build/doctrees docs site
-	$(PY) -m pytest -m docs tests/docs $(PYTEST_ARGS)
+	$(PY) -m pytest -m docs tests/docs tests/cli/test_notebooks.py $(PYTEST_ARGS)
 
 lint: $(PY)
 	$(PY) -m pip install -q -e '.[test]'

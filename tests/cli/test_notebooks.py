@@ -44,7 +44,7 @@ def test_ipynb_is_the_jupytext_rendering(source: Path) -> None:
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in stored.cells if c.cell_type == "code")
 
 
-@pytest.mark.slow
+@pytest.mark.docs  # make docs runs it beside the site's build, which executes the same notebooks; make test does not
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_runs_in_quick_mode(source: Path, quick_env: Path) -> None:
     """Every cell runs (nbclient raises CellExecutionError on the first error); the answers are tables and figures."""
