@@ -11,13 +11,11 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from jaxdl.errors import JaxdlError
-from jaxdl.models.named import check_layer
 from jaxdl.options import cli
 from jaxdl.report import write_table
-from jaxdl.visualize.attribution_outputs import AttributionSettings, explained_classes
+from jaxdl.visualize.attribution_outputs import AttributionSettings, explained_classes, gradcam_method
 from jaxdl.visualize.evaluation_figure import correlation_figure, curves_figure, sanity_maps_figure
 from jaxdl.visualize.faithfulness import area, baseline_images, deletion_insertion, step_counts
-from jaxdl.visualize.gradcam import last_spatial_layer
 from jaxdl.visualize.inputs import Inputs
 from jaxdl.visualize.pixel_maps import METHODS, MapSettings, check_methods, pixel_maps
 from jaxdl.visualize.sanity import fresh_variables, layers_top_down, randomized, spearman
@@ -122,9 +120,7 @@ def write_evaluation(subject: Subject, inputs: Inputs, settings: EvaluationSetti
     step_counts(1, settings.curve_step)
     baseline_images(settings.curve_baseline, inputs.pixels[:1], settings.blur_sigma)  # bad options fail before any work
     images = np.asarray(subject.to_normalized(inputs.pixels))
-    check_layer(settings.layer or None, subject.model.layer_names())
-    layer = settings.layer or last_spatial_layer(subject.model, subject.variables, images[:1])
-    settings = replace(settings, layer=layer)
+    settings = replace(settings, layer=gradcam_method(subject, settings.layer or None, images)[1])  # checked, resolved once
     if not 0 <= settings.sanity_show < (settings.sanity_images or len(images)):
         raise JaxdlError(f"sanity_show {settings.sanity_show} is not one of the sanity check's images "
                          f"(0..{(settings.sanity_images or len(images)) - 1})")
