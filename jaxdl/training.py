@@ -99,11 +99,11 @@ def fit(state: Any, train_step: TrainStep, batches: Callable[[int], Iterable], s
     `evaluate(state, epoch)` (1-based epoch) adds host numbers to the epoch's record. `mesh`: default all devices.
     """
     mesh = mesh or parallel.data_mesh()
-    state = parallel.put_replicated(state, mesh)
     out = Path(settings.out) if settings.out else None
     mngr = checkpoint.manager(out / "checkpoints") if out else None
     if mngr:
         state, _ = checkpoint.restore_latest(mngr, state)
+    state = parallel.put_replicated(state, mesh)
     done = int(state.step)
     history = read_history(out / "history.jsonl", done) if out else []  # a resumed run drops what came after its checkpoint
     if out and parallel.primary():

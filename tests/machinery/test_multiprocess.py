@@ -7,6 +7,7 @@ GAN's figures.
 """
 
 import json
+import re
 import shutil
 import time
 from contextlib import ExitStack
@@ -88,11 +89,15 @@ def test_two_processes_stopped_after_a_checkpoint_resume_bit_identically(runs: P
 @pytest.fixture(scope="module")
 def resumed(runs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list]]:
     """DANN resumed from epoch 1's checkpoint (step 2) of another layout's run: {"2x2->1x4", "1x4->2x2": (run folder,
-    outputs)}."""
-    root, plans = tmp_path_factory.mktemp("resumed"), {"2x2->1x4": ("2x2", (1, 4)), "1x4->2x2": ("1x4", (2, 2))}
+    outputs)}, and "damaged": the 2x2 run resumed as 2x2 with its newest checkpoint (step 4) overwritten."""
+    root, plans = tmp_path_factory.mktemp("resumed"), {"2x2->1x4": ("2x2", (1, 4)), "1x4->2x2": ("1x4", (2, 2)),
+                                                       "damaged": ("2x2", (2, 2))}
     for name, (source, _) in plans.items():
         shutil.copytree(runs / source / "dann", root / name / "dann")
-        shutil.rmtree(root / name / "dann/checkpoints/4")
+        for file in (p for p in (root / name / "dann/checkpoints/4").rglob("*") if p.is_file()):
+            file.write_bytes(b"{damaged")
+        if name != "damaged":
+            shutil.rmtree(root / name / "dann/checkpoints/4")
     with ExitStack() as stack:
         groups = {name: stack.enter_context(started([str(SUPPORT / "tiny_runs.py"), str(root / name), "2", "dann"], *layout))
                   for name, (_, layout) in plans.items()}
@@ -108,6 +113,17 @@ def test_restart_with_another_number_of_processes_resumes_as_the_uninterrupted_r
     (step, got), (_, two), (_, four) = (final_checkpoint(run) for run in (folder, runs / "2x2/dann", runs / "1x4/dann"))
     assert step == 4 and gap(got, two) < 1e-6 and gap(got, four) < 1e-6, (gap(got, two), gap(got, four))
     assert history_gap(folder / "history.jsonl", runs / "2x2/dann/history.jsonl") < 1e-6
+
+
+def test_damaged_newest_checkpoint_every_process_resumes_from_the_same_readable_one(runs: Path, resumed: dict) -> None:
+    """Both processes warn once, naming step 4, and resume from step 2: the result is the uninterrupted run's, bit for bit."""
+    folder, done = resumed["damaged"]
+    assert all(p.returncode == 0 for p in done), "\n".join(p.stderr[-2000:] for p in done)
+    warning = re.compile(r"UserWarning: checkpoint 4 cannot be read \(.+\); skipped, moved to .+/damaged-checkpoint-4$", re.M)
+    assert [len(warning.findall(p.stderr)) for p in done] == [1, 1], [p.stderr[-2000:] for p in done]
+    (step, got), (_, expected) = final_checkpoint(folder), final_checkpoint(runs / "2x2/dann")
+    assert step == 4 and got.keys() == expected.keys() and all(np.array_equal(got[k], expected[k]) for k in expected)
+    assert (folder / "history.jsonl").read_text() == (runs / "2x2/dann/history.jsonl").read_text()
 
 
 def test_batch_that_does_not_split_over_all_devices_is_one_line_before_training(tmp_path: Path) -> None:
