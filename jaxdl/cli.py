@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 
-from jaxdl import configure
+from jaxdl import configure, heartbeat
 from jaxdl.errors import JaxdlError
 
 DESCRIPTION = (
@@ -81,9 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except (JaxdlError, FileNotFoundError) as err:
         print(f"jaxdl {args.command}: error: {err}", file=sys.stderr)
+        heartbeat.failing(2)
         return 2
     except KeyboardInterrupt:
         print(f"jaxdl {args.command}: interrupted", file=sys.stderr)
+        heartbeat.failing(130)
         return 130
 
 

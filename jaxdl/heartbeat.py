@@ -5,9 +5,10 @@ ends every other process with a fatal log and SIGABRT (jaxlib's client offers a 
 cannot pass the status: std::bad_cast in jax 0.10). So jaxdl keeps its own heartbeat in the service's key-value store,
 from a daemon thread, with half JAX's timeout: each process writes a counter every second and reads the others'. A
 counter unchanged for `timeout` s, or a coordinator that no longer answers, is one line on stderr and exit code
-LOST_PEER_EXIT; a process that ends writes "done" first, so that its silence is not taken for a death. Not covered:
-a process that ends with an error of its own while the others go on (they then wait in their next collective for
-JAX's own timeouts). JAX's timeout stays the backstop:
+LOST_PEER_EXIT. A process that ends writes a farewell first: "done" after a normal end, so that its silence is not
+taken for a death; "failed" after an error of its own (an uncaught exception, or the CLI's error line, through
+`failing`), so that the others stop within a second instead of waiting in their next collective, and it then exits
+at once rather than wait for them in JAX's shutdown barrier. JAX's timeout stays the backstop:
 while the main thread waits in a barrier of the client (Orbax's, after a checkpoint), this thread does not run, and
 JAX's abort comes at twice the timeout. When process 0 (the coordinator) dies, JAX's clients, which poll it, and
 this thread race: the others end at once, with this line or JAX's fatal log.
@@ -20,10 +21,9 @@ import sys
 import threading
 import time
 
-from jax._src import distributed  # the client that jax.distributed.initialize made (no public accessor in jax 0.10)
-
 LOST_PEER_EXIT = 3  # neither 1 (a Python error) nor 2 (a JaxdlError line)
-DONE = "done"
+DONE, FAILED = "done", "failed"
+_failed: list[int] = []  # the exit code of an error of this process's own, once `failing` has seen one
 
 
 def key(process: int) -> str:
@@ -38,6 +38,21 @@ def lost(line: str) -> None:
     os._exit(LOST_PEER_EXIT)
 
 
+def read(client: object, process: int) -> str | None:
+    """A process's heartbeat value (None: it has not started yet)."""
+    try:
+        return client.key_value_try_get(key(process))
+    except Exception as err:  # noqa: BLE001 -- jaxlib raises one error type for all statuses
+        if "NOT_FOUND" not in str(err):
+            raise
+        return None
+
+
+def peer_failed(process: int, processes: int, other: int) -> None:
+    """End this process with one line: process `other` ended with an error of its own."""
+    lost(f"jaxdl: error: process {process} of {processes} stops: process {other} ended with an error (its own log tells why)")
+
+
 def beat(client: object, process: int, processes: int, timeout: float, stopped: threading.Event) -> None:
     """The heartbeat loop: write this process's counter, check the others' (see the module's docstring)."""
     seen = {other: (None, time.monotonic()) for other in range(processes) if other != process}
@@ -47,12 +62,9 @@ def beat(client: object, process: int, processes: int, timeout: float, stopped: 
         try:
             client.key_value_set(key(process), str(count), allow_overwrite=True)
             for other, (value, since) in seen.items():
-                try:
-                    now = client.key_value_try_get(key(other))
-                except Exception as err:  # noqa: BLE001 -- jaxlib raises one error type for all statuses
-                    if "NOT_FOUND" not in str(err):
-                        raise
-                    now = None  # not started yet
+                now = read(client, other)
+                if now == FAILED:
+                    peer_failed(process, processes, other)
                 if now != value:
                     seen[other] = (now, time.monotonic())
                 elif now != DONE and time.monotonic() - since > timeout:
@@ -65,17 +77,40 @@ def beat(client: object, process: int, processes: int, timeout: float, stopped: 
                      f"answers ({first})")
 
 
+def failing(code: int = 1) -> None:
+    """Mark this process as ending with an error of its own (exit code `code`): its farewell is "failed"."""
+    _failed[:] = [code]
+
+
 def watch(process: int, processes: int, timeout: float) -> None:
-    """Start the heartbeat thread of this process of the run (after jax.distributed.initialize); at a normal exit it
-    stops and says "done" before JAX shuts its client down."""
+    """Start the heartbeat thread of this process of the run (after jax.distributed.initialize); at exit it stops and
+    writes its farewell before JAX shuts its client down (after an error, it then ends the process at once)."""
+    from jax._src import distributed  # initialize()'s client (no public accessor in jax 0.10); imported here: the CLI needs no JAX
     client, stopped = distributed.global_state.client, threading.Event()
     thread = threading.Thread(target=beat, args=(client, process, processes, timeout, stopped), daemon=True,
                               name="jaxdl-heartbeat")
+    uncaught = sys.excepthook
 
-    def done() -> None:
+    def fail(*exc_info: object) -> None:
+        """An uncaught error: a collective broken by a process that failed first is that process's line; else ours."""
+        for other in (o for o in range(processes) if o != process):
+            with contextlib.suppress(Exception):
+                if read(client, other) == FAILED:
+                    peer_failed(process, processes, other)
+        failing(1)
+        uncaught(*exc_info)
+
+    def farewell() -> None:
         stopped.set()
         thread.join()
         with contextlib.suppress(Exception):  # the coordinator may already be gone: nobody is left to tell
-            client.key_value_set(key(process), DONE, allow_overwrite=True)
+            client.key_value_set(key(process), FAILED if _failed else DONE, allow_overwrite=True)
+        if _failed:
+            if process == 0:  # the coordinator's service lives on until the others have read the farewell (every 1 s)
+                time.sleep(2.5)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(_failed[0])
     thread.start()
-    atexit.register(done)  # runs before JAX's own exit handler (registered at import): the client still works
+    sys.excepthook = fail
+    atexit.register(farewell)  # runs before JAX's own exit handler (registered at import): the client still works

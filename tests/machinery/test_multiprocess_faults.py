@@ -51,3 +51,32 @@ def test_killed_process_ends_the_other_within_the_heartbeat_timeout(tmp_path: Pa
             assert survivor.returncode == -signal.SIGABRT and seconds < 2 * HEARTBEAT + 5, (survivor.returncode, took)
             assert "Terminating process because the JAX distributed service detected fatal errors" in error
     assert HEARTBEAT - 1 < took[0] and took[1] < HEARTBEAT, took  # a missed heartbeat is waited for; a gone coordinator is not
+
+
+def exit_times(groups: list[Group], timeout: float) -> list[list[float]]:
+    """When each process of each group exited (time.monotonic()), waiting at most `timeout` s in all."""
+    deadline, times = time.monotonic() + timeout, [[0.0] * len(g.processes) for g in groups]
+    while not all(all(row) for row in times) and time.monotonic() < deadline:
+        for group, row in zip(groups, times):
+            row[:] = [t or (time.monotonic() if p.poll() is not None else 0.0) for t, p in zip(row, group.processes)]
+        time.sleep(0.05)
+    return times
+
+
+def test_process_ending_with_its_own_error_ends_the_other_at_once(tmp_path: Path) -> None:
+    """Process 1, then in another run process 0 (the coordinator), raises; the other, waiting in its first collective,
+    writes one line naming it and exits with code 3 within 4 s (the failing one writes "failed" at exit; the
+    coordinator stays 2.5 s for it to be read), not after the 30 s of gloo's timeout."""
+    with ExitStack() as stack:
+        groups = [stack.enter_context(started([str(SUPPORT / "tiny_runs.py"), str(tmp_path / str(victim)), "500", "fail", "dann"],
+                                              2, 2, {"TINY_HEARTBEAT": str(HEARTBEAT), "TINY_FAIL": str(victim)}))
+                  for victim in (1, 0)]
+        times = exit_times(groups, timeout=90)
+        ended = [group.wait(timeout=5) for group in groups]
+    for victim, done, (first, second) in zip((1, 0), ended, times):
+        assert done[victim].returncode == 1 and "RuntimeError: planted error" in done[victim].stderr
+        survivor, after = done[1 - victim], (second - first) * (1 if victim == 0 else -1)
+        assert survivor.returncode == 3 and survivor.stderr.strip().splitlines()[-1] == (
+            f"jaxdl: error: process {1 - victim} of 2 stops: process {victim} ended with an error (its own log tells "
+            "why)"), survivor.stderr[-800:]
+        assert after < 4, (victim, after)

@@ -3,7 +3,8 @@ a run folder as flat arrays: what the resume and multi-process tests compare.
 
     python tiny_runs.py OUT EPOCHS CASE...   trains each case in OUT/CASE, as one process of a multi-process run when
                                              JAX_NUM_PROCESSES is set (tests/support/processes.py), with
-                                             TINY_HEARTBEAT as --heartbeat-timeout (default 30 s)
+                                             TINY_HEARTBEAT as --heartbeat-timeout (default 30 s); case
+                                             "fail" raises in process TINY_FAIL
 """
 
 import os
@@ -43,12 +44,19 @@ def finetuned(out: Path, epochs: int) -> None:
     finetune("squeezenet1_1", pretrained, COLOUR[0], np.arange(32) % 4, 4, config)
 
 
+def failed(out: Path, epochs: int) -> None:
+    """Process TINY_FAIL ends here with an error of its own; the others go on to the next case (and its collectives)."""
+    if jax.process_index() == int(os.environ["TINY_FAIL"]):
+        raise RuntimeError("planted error")
+
+
 CASES = {
     "dann": lambda out, epochs: fit_dann("dann", COLOUR, COLOUR, epochs=epochs, batch_size=16, ckpt_dir=out, progress=False),
     "dcgan": gan,
     "cdcgan": lambda out, epochs: gan(out, epochs, conditional=True),
     "classifier": lambda out, epochs: train_classifier(IMAGES, LABELS, 10, epochs, batch_size=16, out=out, progress=False),
     "finetune": finetuned,
+    "fail": failed,
 }
 
 
