@@ -128,6 +128,13 @@ def split(mesh: Mesh) -> NamedSharding:
     return NamedSharding(mesh, PartitionSpec(AXIS))
 
 
+def batch_split(x: jax.Array) -> jax.Array:
+    """`x` (rows first) split over the "data" axis when traced inside a training step (jaxdl.training sets the mesh):
+    what a step draws itself, such as a GAN's noise, is then computed per device like the batch, not on every device."""
+    mesh = jax.sharding.get_abstract_mesh()
+    return x if mesh.empty or AXIS not in mesh.axis_names else jax.lax.with_sharding_constraint(x, PartitionSpec(AXIS))
+
+
 def process_rows(rows: int) -> slice:
     """This process's rows of a global batch of `rows` rows: one equal block per process, in process order (the order
     of the mesh's devices)."""

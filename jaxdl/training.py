@@ -62,6 +62,7 @@ def compile_step(train_step: TrainStep, mesh: Mesh, key_offset: int = 0) -> Call
     """`step(state, tally, batch, key) -> (state, tally)`: train_step jitted over `mesh` with the state donated.
 
     `tally` holds the metric sums since the last fetch and the first step whose metrics were not finite (-1: none).
+    Call it under `jax.set_mesh(mesh)`: what the step draws itself is then split like the batch (parallel.batch_split).
     """
     def step(state: Any, tally: dict, batch: Any, key: jax.Array) -> tuple[Any, dict]:
         state, metrics = train_step(state, batch, jax.random.fold_in(key, key_offset + state.step))
@@ -147,7 +148,8 @@ def fit(state: Any, train_step: TrainStep, batches: Callable[[int], Iterable], s
                 batch = parallel.put_batch(batch, mesh)
                 if zeros is None:
                     zeros = tally = empty_tally(train_step, state, batch, settings.key, mesh)
-                state, tally = step(state, tally, batch, key)
+                with jax.set_mesh(mesh):
+                    state, tally = step(state, tally, batch, key)
                 n += 1
                 bar.update()
                 if settings.log_every and n % settings.log_every == 0:

@@ -111,14 +111,15 @@ def timed(captured: Captured, devices: int, steps: int) -> tuple[float, int, int
     key = parallel.put_replicated(captured.settings.key, mesh)
     tally = training.empty_tally(captured.train_step, state, batch, captured.settings.key, mesh)
     step = training.compile_step(captured.train_step, mesh, captured.settings.key_offset)
-    ops, size = all_reduces(step.lower(state, tally, batch, key).compile().as_text()) if devices > 1 else (0, 0)
     times = []
-    for i in range(steps + 2):
-        start = time.perf_counter()
-        state, tally = step(state, tally, batch, key)
-        jax.block_until_ready(state)
-        if i >= 2:
-            times.append(time.perf_counter() - start)
+    with jax.set_mesh(mesh):
+        ops, size = all_reduces(step.lower(state, tally, batch, key).compile().as_text()) if devices > 1 else (0, 0)
+        for i in range(steps + 2):
+            start = time.perf_counter()
+            state, tally = step(state, tally, batch, key)
+            jax.block_until_ready(state)
+            if i >= 2:
+                times.append(time.perf_counter() - start)
     return statistics.median(times), ops, size
 
 

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import optax
 from flax import struct
 
+from jaxdl import parallel
 from jaxdl.gan.losses import GENERATOR_LOSSES, discriminator_loss
 from jaxdl.models.dcgan import Discriminator, Generator
 from jaxdl.train_state import TrainState
@@ -75,7 +76,7 @@ def make_train_step(g: Generator, d: Discriminator, g_loss: str = "nonsaturating
 
     def train_step(state: GanState, batch: tuple[jax.Array, jax.Array | None], key: jax.Array) -> tuple[GanState, dict]:
         images, labels = batch
-        z, fake_labels = sample_inputs(g, key, images.shape[0])
+        z, fake_labels = jax.tree.map(parallel.batch_split, sample_inputs(g, key, images.shape[0]))  # per device, like images
         fake, g_pullback, g_stats = jax.vjp(
             lambda p: _train_forward(g, p, state.g.batch_stats, z, fake_labels), state.g.params, has_aux=True)
 
