@@ -63,11 +63,11 @@ def test_x64_keeps_float32_images_in_float32_and_float64_ones_in_float64(name):
         for dtype in (jnp.float32, jnp.float64):
             x = jax.random.uniform(jax.random.key(0), shape, dtype)
             model = make(param_dtype=dtype)
-            variables = model.init(jax.random.key(1), x, *extra)
-            outputs = jax.tree.leaves(model.apply(variables, x, *extra))
+            variables = jax.jit(model.init)(jax.random.key(1), x, *extra)  # jitted: one compilation, not one per op
+            outputs = jax.tree.leaves(jax.jit(model.apply)(variables, x, *extra))
             assert {o.dtype for o in outputs if jnp.issubdtype(o.dtype, jnp.floating)} == {jnp.dtype(dtype)}, dtype
             total = lambda x, model=model, variables=variables: sum(o.sum() for o in jax.tree.leaves(model.apply(variables, x, *extra)))
-            gradient = jax.grad(total)(x)
+            gradient = jax.jit(jax.grad(total))(x)
             assert gradient.dtype == dtype
 
 
@@ -76,10 +76,10 @@ def test_bfloat16_computation_with_float32_parameters(name):
     make, shape, extra = NETWORKS[name]
     x = jax.random.uniform(jax.random.key(0), shape)
     model = make(dtype=jnp.bfloat16)
-    variables = model.init(jax.random.key(1), x, *extra)
+    variables = jax.jit(model.init)(jax.random.key(1), x, *extra)
     assert {leaf.dtype for leaf in jax.tree.leaves(variables["params"])} == {jnp.dtype(jnp.float32)}
-    low = [o for o in jax.tree.leaves(model.apply(variables, x, *extra)) if o.dtype != jnp.int32]
-    high = jax.tree.leaves(make().apply(variables, x, *extra))
+    low = [o for o in jax.tree.leaves(jax.jit(model.apply)(variables, x, *extra)) if o.dtype != jnp.int32]
+    high = jax.tree.leaves(jax.jit(make().apply)(variables, x, *extra))
     for a, b in zip(low, high):
         assert a.dtype == jnp.bfloat16
         assert float(jnp.abs(a.astype(jnp.float32) - b).max()) <= 0.05 * float(jnp.abs(b).max()) + 1e-3
