@@ -103,7 +103,7 @@ display(Image(OUT / "confusion.png"))
 
 # %% [markdown]
 # **Answer.** Deeper layers are more class-specific: on 15-Scene with the real SqueezeNet 1.0, fire9 and
-# conv10 reach 88.2 % (README), fire5 81.8 %. With L2-normalised features C must be large (>= 1); raw
+# conv10 reach 88.2 % (docs/results/transfer.md), fire5 81.8 %. With L2-normalised features C must be large (>= 1); raw
 # features are large (norms 300 to 3,300) and scaling features by s acts like multiplying C by s^2, so
 # there a small C is best. Limits of feature extraction: the features are fixed (never adapted to
 # scenes), the classifier is only linear, and the network's input size and colour space are imposed.
@@ -117,7 +117,8 @@ display(Image(OUT / "confusion.png"))
 # weights here; the others run from a seeded random init — the honest floor of transfer learning.
 
 # %%
-if not QUICK:  # the course's networks at 112 px on the first 5 + 5 images of each class (README: minutes per network here)
+if not QUICK:  # the course's networks at 112 px on the first 5 + 5 images of each class
+    # (docs/results/transfer.md, 224 px on the first 8 + 8 under load: 1-7 min per network)
     networks = replace(config, size=112, per_class=(5, 5), summary=(), head="none", layers=("fire9",),
                        compare=("squeezenet1_0:fire9", "squeezenet1_1:fire9", "alexnet:relu7", "resnet34:avgpool", "vgg16:relu7"))
     tables |= dict(run(networks, OUT / "networks", progress=False).tables)
@@ -126,7 +127,7 @@ display(Markdown(markdown_table(tables[caption("network comparison")])))
 # %% [markdown]
 # **Answer.** With real ImageNet weights, depth and width pay (course reports: AlexNet 87.1 %, VGG16 relu7
 # 88.6-88.8 %, ResNet-152 92.3 % on the full 15-Scene); random-weight features are barely above chance on
-# 15-Scene (README: 9-21 % for 15 classes) — what transfers is what ImageNet taught, not the architecture.
+# 15-Scene (docs/results/transfer.md: 16-33 % at C = 1 for 15 classes) — what transfers is what ImageNet taught, not the architecture.
 #
 # ## Instead of the SVM: can the network itself classify? A neural head
 #
@@ -138,7 +139,7 @@ display(Markdown(markdown_table(tables[caption("network comparison")])))
 display(Markdown(markdown_table(tables[caption("neural head")])))
 
 # %% [markdown]
-# **Answer.** A neural head reaches the SVM's accuracy (README, 15-Scene fire9: MLP 88.6 %, linear 86.7 %,
+# **Answer.** A neural head reaches the SVM's accuracy (docs/results/transfer.md, 15-Scene fire9: MLP 88.6 %, linear 86.7 %,
 # SVM 88.2 %) and can go further by fine-tuning the network's last stages (course reference: ResNet-152,
 # layers 3-4, 93.6 %);
 # its settings must be chosen on validation images from the training split, or the test accuracy is a

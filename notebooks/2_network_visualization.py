@@ -116,7 +116,7 @@ for name, (subject, inputs) in subjects.items():
     display(Image(save_figure(subject, [(subject.name, results[name])], OUT / f"classviz_{name}.png")))
 
 # %% [markdown]
-# **Answer.** Each image reaches a near-certain score for its class (README, real SqueezeNet 1.0: softmax
+# **Answer.** Each image reaches a near-certain score for its class (docs/visualize/real-squeezenet.md, real SqueezeNet 1.0: softmax
 # probability 1.00 for all 7 course targets) while looking little like a photograph: the network responds
 # to class-specific *local patterns and textures*, repeated wherever they raise the score, not to one
 # well-composed object. The course's pixel ascent saturates into high-frequency colour noise; the
@@ -156,5 +156,5 @@ for name, (subject, inputs) in subjects.items():
 
 # %% [markdown]
 # **Answer.** Starting from an image, the ascent keeps its layout and paints the target's features into
-# it (README: image 0 towards "snail", probability 1.00) — the fooling images' mechanism
+# it (docs/visualize/real-squeezenet.md: image 0 towards "snail", probability 1.00) — the fooling images' mechanism
 # run much longer, with regularisation: what the network needs to see the class, drawn onto the image.

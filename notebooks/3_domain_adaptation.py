@@ -114,8 +114,8 @@ display(Image(str(OUT / "methods" / "embedding.png")))
 # **Answer (why the source accuracy may degrade a bit).** The features must also serve the domain
 # confusion objective: capacity and gradient steps spent on removing domain information are not spent
 # on the source labels, and source-specific cues that helped (e.g. a clean black background) are
-# suppressed. Measured (README, Fashion-MNIST -> Fashion-MNIST-M, 3 seeds): source 86.0 -> 81.0 % while
-# the target goes 24.9 -> 40.2 %; real MNIST -> MNIST-M: source-only 47.3 %, DANN 58.4 %, target-only
+# suppressed. Measured (docs/results/dann.md, Fashion-MNIST -> Fashion-MNIST-M, 8 epochs, 3 seeds): source
+# 84.2 -> 80.9 % while the target goes 24.4 -> 39.0 %; real MNIST -> MNIST-M: source-only 47.3 %, DANN 58.4 %, target-only
 # 91.9 % on the target. In quick mode (two epochs on 400 digits) the numbers show the mechanics only.
 #
 # ## Choosing an epoch without target labels
@@ -153,9 +153,10 @@ display(Markdown(markdown_table(lam_rows)))
 # **Answer.** lam = 0 trains the domain classifier but sends no gradient to the features: source-only.
 # A small lam adapts weakly; lam ~ 1 (the paper's) balances the label and domain gradients; a large lam
 # lets the reversed domain gradient outweigh the label gradient, and the features stop separating the
-# classes — both domains collapse. Measured (README, embedded task, 30 epochs): target 37.5 % at 0,
-# 39.1 % at 1, 31.7 % at 3 with the source falling from 90 to 69 %. A negative factor is no reversal at
-# all (see the gradients above).
+# classes — both domains collapse. Measured (docs/results/dann.md, embedded task, 30 epochs, 3 seeds): target
+# 32.5 % at 0, 35.7 % at 1, 33.0 % at 3 with the source falling from 89.5 % at 1 to 87.3 % at 3 (with the former
+# settings, Flax init and [0, 1] inputs, lam_max = 3 wrecked both domains: source 68.7 %). A negative factor is
+# no reversal at all (see the gradients above).
 #
 # ## Pseudo-labelling
 #
@@ -170,6 +171,6 @@ display(Markdown(markdown_table(rows + pseudo)))
 # %% [markdown]
 # **Answer.** Pseudo-labelling turns unlabelled target data into (noisy) labelled data; it helps only if
 # the source model is already right on most of its confident target predictions — otherwise it
-# reinforces its own mistakes. Measured (README, Fashion-MNIST -> -M): 19.1 % target against 24.9 % for
-# source-only, where DANN reached 40.2 %: at 25 % target accuracy most "confident" predictions are wrong.
+# reinforces its own mistakes. Measured (docs/results/dann.md, Fashion-MNIST -> -M): 23.4 % target against 24.4 % for
+# source-only, where DANN reached 39.0 %: at 24 % target accuracy most "confident" predictions are wrong.
 # In practice it is used *after* an adaptation such as DANN, with a high threshold.

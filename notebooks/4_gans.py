@@ -82,18 +82,18 @@ display(Image(sorted((OUT / "cdcgan" / "samples").glob("epoch_*.png"))[-1]))
 # %% [markdown]
 # **Answer (the training).** D's and G's losses oscillate against each other rather than decrease: each
 # update of one player moves the other's target. With the default settings the digits appear within a few
-# hundred iterations (README, MNIST: conditional accuracy >= 0.90 from iteration 992, Fréchet distance
+# hundred iterations (docs/results/gans.md, MNIST: conditional accuracy >= 0.90 from iteration 992, Fréchet distance
 # 1273 -> 12.0 against a real-vs-real floor of 6.3); diversity is measured, not eyeballed (all 10
 # classes covered). Instability shows as D winning (D loss -> 0, G loss climbing: the samples stop
-# improving, as the README's 64x64 photo run) or as mode collapse (few distinct images).
+# improving, as the 64x64 photo run of docs/results/gans.md) or as mode collapse (few distinct images).
 #
 # ## The conditional DCGAN
 #
 # The label enters as one-hot constant maps concatenated to G's 4x4 features and to D's input image.
 # Could D do without y? Then D only judges realism, and nothing forces G's image to match its label: G
 # could ignore y. With y, D rejects a real-looking 3 drawn for label 7. Conditioning makes training easier
-# (the class is given, G only has to model style): the README's cDCGAN on MNIST reaches a Fréchet distance
-# of 54 at 992 iterations where the unconditional DCGAN is at 128.
+# (the class is given, G only has to model style): the cDCGAN on MNIST (docs/results/gans.md) reaches a
+# Fréchet distance of 54 at 992 iterations where the unconditional DCGAN is at 128.
 #
 # ## What does z encode?
 
@@ -105,5 +105,5 @@ print(json.dumps({k: epochs[-1][k] for k in epochs[-1] if k in ("cond_acc", "fre
 # **Answer.** In the sample grid each column keeps one z for all ten class rows, and a column keeps its
 # slant, stroke width and size across digits; along a straight line between two z (rows: classes,
 # columns: the path) the style morphs smoothly while the digit stays. z encodes the **style**, the label
-# the content (README, MNIST, `runs/gan_mnist_cond/cdcgan/samples/epoch_033.png`). In quick mode the generator
+# the content (docs/results/gans.md, MNIST, `runs/gan_mnist_cond/cdcgan/samples/epoch_033.png`). In quick mode the generator
 # has had a few dozen iterations: run with `JAXDL_QUICK=0` to see it.
