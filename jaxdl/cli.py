@@ -80,12 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         select_device(args.device)
         return args.func(args) or 0
     except (JaxdlError, FileNotFoundError) as err:
-        print(f"jaxdl {args.command}: error: {err}", file=sys.stderr)
-        heartbeat.failing(2)
+        line = f"jaxdl {args.command}: error: {err}"
+        print(line, file=sys.stderr)
+        heartbeat.failing(2, line)
         return 2
     except KeyboardInterrupt:
         print(f"jaxdl {args.command}: interrupted", file=sys.stderr)
-        heartbeat.failing(130)
+        heartbeat.failing(130, f"jaxdl {args.command}: interrupted")
         return 130
 
 

@@ -6,9 +6,9 @@ cannot pass the status: std::bad_cast in jax 0.10). So jaxdl keeps its own heart
 from a daemon thread, with half JAX's timeout: each process writes a counter every second and reads the others'. A
 counter unchanged for `timeout` s, or a coordinator that no longer answers, is one line on stderr and exit code
 LOST_PEER_EXIT. A process that ends writes a farewell first: "done" after a normal end, so that its silence is not
-taken for a death; "failed" after an error of its own (an uncaught exception, or the CLI's error line, through
-`failing`), so that the others stop within a second instead of waiting in their next collective, and it then exits
-at once rather than wait for them in JAX's shutdown barrier. JAX's timeout stays the backstop:
+taken for a death; "failed: " and its error's line after an error of its own (an uncaught exception, or the CLI's
+error line, through `failing`), so that the others stop within a second with that line instead of waiting in their
+next collective, and it then exits at once rather than wait for them in JAX's shutdown barrier. JAX's timeout stays the backstop:
 while the main thread waits in a barrier of the client (Orbax's, after a checkpoint), this thread does not run, and
 JAX's abort comes at twice the timeout. When process 0 (the coordinator) dies, JAX's clients, which poll it, and
 this thread race: the others end at once, with this line or JAX's fatal log.
@@ -20,10 +20,11 @@ import os
 import sys
 import threading
 import time
+import traceback
 
 LOST_PEER_EXIT = 3  # neither 1 (a Python error) nor 2 (a JaxdlError line)
-DONE, FAILED = "done", "failed"
-_failed: list[int] = []  # the exit code of an error of this process's own, once `failing` has seen one
+DONE, FAILED = "done", "failed: "  # FAILED + the error's one line
+_failed: list = []  # (exit code, one line) of an error of this process's own, once `failing` has seen one
 
 
 def key(process: int) -> str:
@@ -48,9 +49,10 @@ def read(client: object, process: int) -> str | None:
         return None
 
 
-def peer_failed(process: int, processes: int, other: int) -> None:
-    """End this process with one line: process `other` ended with an error of its own."""
-    lost(f"jaxdl: error: process {process} of {processes} stops: process {other} ended with an error (its own log tells why)")
+def peer_failed(process: int, processes: int, other: int, farewell: str) -> None:
+    """End this process with one line: process `other` ended with an error of its own (its line, from `farewell`)."""
+    lost(f"jaxdl: error: process {process} of {processes} stops: process {other} ended with an error "
+         f"({farewell.removeprefix(FAILED)})")
 
 
 def beat(client: object, process: int, processes: int, timeout: float, stopped: threading.Event) -> None:
@@ -63,8 +65,8 @@ def beat(client: object, process: int, processes: int, timeout: float, stopped: 
             client.key_value_set(key(process), str(count), allow_overwrite=True)
             for other, (value, since) in seen.items():
                 now = read(client, other)
-                if now == FAILED:
-                    peer_failed(process, processes, other)
+                if now and now.startswith(FAILED):
+                    peer_failed(process, processes, other, now)
                 if now != value:
                     seen[other] = (now, time.monotonic())
                 elif now != DONE and time.monotonic() - since > timeout:
@@ -77,9 +79,10 @@ def beat(client: object, process: int, processes: int, timeout: float, stopped: 
                      f"answers ({first})")
 
 
-def failing(code: int = 1) -> None:
-    """Mark this process as ending with an error of its own (exit code `code`): its farewell is "failed"."""
-    _failed[:] = [code]
+def failing(code: int, line: str) -> None:
+    """Mark this process as ending with an error of its own (exit code `code`, `line` its one line): its farewell is
+    "failed: LINE", which the others repeat in their own line."""
+    _failed[:] = [code, line.strip().splitlines()[-1][:300] if line.strip() else "its own log tells why"]
 
 
 def watch(process: int, processes: int, timeout: float) -> None:
@@ -95,16 +98,16 @@ def watch(process: int, processes: int, timeout: float) -> None:
         """An uncaught error: a collective broken by a process that failed first is that process's line; else ours."""
         for other in (o for o in range(processes) if o != process):
             with contextlib.suppress(Exception):
-                if read(client, other) == FAILED:
-                    peer_failed(process, processes, other)
-        failing(1)
+                if (said := read(client, other) or "").startswith(FAILED):
+                    peer_failed(process, processes, other, said)
+        failing(1, "".join(traceback.format_exception_only(*exc_info[:2])))
         uncaught(*exc_info)
 
     def farewell() -> None:
         stopped.set()
         thread.join()
         with contextlib.suppress(Exception):  # the coordinator may already be gone: nobody is left to tell
-            client.key_value_set(key(process), FAILED if _failed else DONE, allow_overwrite=True)
+            client.key_value_set(key(process), FAILED + _failed[1] if _failed else DONE, allow_overwrite=True)
         if _failed:
             if process == 0:  # the coordinator's service lives on until the others have read the farewell (every 1 s)
                 time.sleep(2.5)

@@ -65,7 +65,7 @@ def exit_times(groups: list[Group], timeout: float) -> list[list[float]]:
 
 def test_process_ending_with_its_own_error_ends_the_other_at_once(tmp_path: Path) -> None:
     """Process 1, then in another run process 0 (the coordinator), raises; the other, waiting in its first collective,
-    writes one line naming it and exits with code 3 within 4 s (the failing one writes "failed" at exit; the
+    writes one line naming it and its error and exits with code 3 within 4 s (the failing one writes "failed" at exit; the
     coordinator stays 2.5 s for it to be read), not after the 30 s of gloo's timeout."""
     with ExitStack() as stack:
         groups = [stack.enter_context(started([str(SUPPORT / "tiny_runs.py"), str(tmp_path / str(victim)), "500", "fail", "dann"],
@@ -77,6 +77,6 @@ def test_process_ending_with_its_own_error_ends_the_other_at_once(tmp_path: Path
         assert done[victim].returncode == 1 and "RuntimeError: planted error" in done[victim].stderr
         survivor, after = done[1 - victim], (second - first) * (1 if victim == 0 else -1)
         assert survivor.returncode == 3 and survivor.stderr.strip().splitlines()[-1] == (
-            f"jaxdl: error: process {1 - victim} of 2 stops: process {victim} ended with an error (its own log tells "
-            "why)"), survivor.stderr[-800:]
+            f"jaxdl: error: process {1 - victim} of 2 stops: process {victim} ended with an error (RuntimeError: planted "
+            "error)"), survivor.stderr[-800:]
         assert after < 4, (victim, after)
