@@ -5,7 +5,8 @@ and `lax.reduce_window` with JAX's own derivatives, i.e. what `nn.Conv` and `nn.
 this CPU: the XLA:CPU rewrites of jaxdl/models/conv.py and max_pool.py with their custom_jvp rules. Each transformation is
 taken of a smooth scalar (the softplus of the outputs, summed, so that Hessians are not zero) along a few directions of
 the input (`u` coordinates) where a full Jacobian or Hessian would be large. Every layer kind and shape family meets every
-transformation in FULL's networks; the deeper variants of the same families are checked in forward and reverse mode.
+transformation in FULL's networks; the deeper variants of the same families are checked in forward and reverse mode
+(ResNet-101 and -152, the same Bottleneck blocks as ResNet-50, in make test-long).
 """
 
 from collections.abc import Callable
@@ -132,8 +133,12 @@ def test_every_transformation_of_each_imagenet_family_equals_plain_flax(monkeypa
     assert_equal_to_plain(monkeypatch, transformations, *imagenet(arch))
 
 
+DEEPEST = ("resnet101", "resnet152")  # ResNet-50's Bottleneck blocks, more of them: make test-long (about 1 min)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("arch", [arch for arch in IMAGENET if arch not in FULL])
+@pytest.mark.parametrize("arch", [pytest.param(arch, marks=pytest.mark.long) if arch in DEEPEST else arch
+                                  for arch in IMAGENET if arch not in FULL])
 def test_forward_and_reverse_mode_of_every_other_imagenet_network_equal_plain_flax(monkeypatch, arch):
     assert_equal_to_plain(monkeypatch, first_order, *imagenet(arch))
 
