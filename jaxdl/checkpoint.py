@@ -4,6 +4,7 @@ Save the complete state (params, optimiser states, BatchNorm statistics, step, P
 so that a resumed run continues bit-identically.
 """
 
+import itertools
 import warnings
 from pathlib import Path
 from typing import Any
@@ -86,9 +87,13 @@ def _which(problems: list[str | None], kind: str | None = None) -> str:
 
 
 def _move_aside(mngr: ocp.CheckpointManager, step: int) -> Path:
-    """Move a damaged step's folder beside the checkpoint folder (kept for inspection; the step can be saved again)."""
+    """Move a damaged step's folder beside the checkpoint folder, as damaged-checkpoint-STEP (-2, -3... when that name is
+    taken: the same step damaged again); kept for inspection, and the step can be saved again."""
     directory = Path(mngr.directory)
-    aside = directory.parent / f"damaged-checkpoint-{step}"
+    names = (directory.parent / f"damaged-checkpoint-{step}{f'-{n}' if n > 1 else ''}" for n in itertools.count(1))
+    aside = next(path for path in names if not path.exists())
+    if jax.process_count() > 1:
+        multihost_utils.sync_global_devices(f"jaxdl: checkpoint {step} named aside")  # every process looked before the move
     if parallel.primary():
         (directory / str(step)).rename(aside)
     if jax.process_count() > 1:

@@ -29,7 +29,7 @@ def test_resume_is_bit_identical(case: str, tmp_path: Path) -> None:
 
 def test_damaged_newest_checkpoint_resumes_from_the_newest_readable_one(tmp_path: Path) -> None:
     """Every file of the newest checkpoint overwritten (an interrupted copy): one warning naming it, then a resume from
-    the one before that ends bit-identical to the straight run."""
+    the one before that ends bit-identical to the straight run; damaged again, it is moved aside under the next name."""
     straight, damaged = tmp_path / "straight", tmp_path / "damaged"
     CASES["classifier"](straight, 2)
     shutil.copytree(straight, damaged)
@@ -41,6 +41,11 @@ def test_damaged_newest_checkpoint_resumes_from_the_newest_readable_one(tmp_path
     got = final_checkpoint(damaged)
     assert got[0] == step and gap_is_zero(got[1], expected)
     assert (damaged / "history.jsonl").read_text() == (straight / "history.jsonl").read_text()
+    for file in (p for p in (damaged / "checkpoints" / str(step)).rglob("*") if p.is_file()):  # the same step damaged again
+        file.write_bytes(b"{damaged")
+    with pytest.warns(UserWarning, match=rf"^checkpoint {step} cannot be read \(.+\); skipped, moved to .+damaged-checkpoint-{step}-2$"):
+        CASES["classifier"](damaged, 2)
+    assert gap_is_zero(final_checkpoint(damaged)[1], expected) and (damaged / f"damaged-checkpoint-{step}").is_dir()
 
 
 def gap_is_zero(got: dict[str, np.ndarray], expected: dict[str, np.ndarray]) -> bool:
