@@ -54,12 +54,12 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, num_classes: int, e
 
 
 def cached_classifier(images: np.ndarray, labels: np.ndarray, num_classes: int, epochs: int = 5,
-                      seed: int = 0, cache_dir: str | Path | None = None) -> dict:
+                      seed: int = 0, cache_dir: str | Path | None = None, progress: bool = True) -> dict:
     """The classifier's variables: read from `cache_dir` (default <data dir>/jaxdl_scorers) or trained and written there."""
     path = Path(cache_dir or data_dir() / "jaxdl_scorers") / f"smallcnn_{_fingerprint(images, labels, epochs, seed)}.msgpack"
     if path.is_file():
         return flax.serialization.msgpack_restore(path.read_bytes())
-    variables = train_classifier(images, labels, num_classes, epochs, seed=seed)
+    variables = train_classifier(images, labels, num_classes, epochs, seed=seed, progress=progress)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(flax.serialization.to_bytes(variables))

@@ -93,7 +93,8 @@ def fit(config: GanConfig, out: str | Path, conditional: bool = False, data: Gan
     per_epoch = len(data.train) // config.batch_size
     if per_epoch == 0:
         raise JaxdlError(f"{len(data.train)} training images make no batch of {config.batch_size}; lower --batch-size")
-    scorer = cached_classifier(data.train, data.train_labels, data.num_classes, config.scorer_epochs, config.seed) \
+    scorer = cached_classifier(data.train, data.train_labels, data.num_classes, config.scorer_epochs, config.seed,
+                               progress=progress) \
         if data.num_classes and config.eval_samples else None
     real_features = classifier_outputs(scorer, data.held_out)[0] if scorer else None
     # The floor of the Fréchet distance: real training images against the held-out ones, same count as samples.

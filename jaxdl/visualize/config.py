@@ -87,14 +87,15 @@ def weights_note(config: SubjectConfig) -> tuple[str, str | None]:
     return weights, random_note([config.arch]) if config.arch != DIGITS and weights == "random" else None
 
 
-def network_of(config: SubjectConfig) -> tuple[Subject, str | None]:
+def network_of(config: SubjectConfig, progress: bool = True) -> tuple[Subject, str | None]:
     """The network alone (class visualization from noise needs no images) and the random-weights line, if any."""
     weights, note = weights_note(config)
-    return subject_named(config.arch, weights, config.seed), note
+    return subject_named(config.arch, weights, config.seed, progress), note
 
 
-def subject_of(config: SubjectConfig) -> tuple[Subject, Inputs, str | None]:
+def subject_of(config: SubjectConfig, progress: bool = True) -> tuple[Subject, Inputs, str | None]:
     """The network, its first `images` pixel-space images and the random-weights line, if any."""
     weights, note = weights_note(config)
-    subject, inputs = subject_and_inputs(config.arch, weights, config.inputs, config.size, config.images or None, config.seed)
+    subject, inputs = subject_and_inputs(config.arch, weights, config.inputs, config.size, config.images or None, config.seed,
+                                         progress)
     return subject, inputs, note

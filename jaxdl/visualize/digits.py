@@ -29,9 +29,10 @@ def digit_splits(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return tuple(train_test_split(images, labels, train_size=0.5, random_state=seed, stratify=labels))
 
 
-def digits_cnn(seed: int = 0, cache_dir: str | None = None, epochs: int = EPOCHS) -> tuple[SmallCNN, dict, tuple[np.ndarray, np.ndarray]]:
+def digits_cnn(seed: int = 0, cache_dir: str | None = None, epochs: int = EPOCHS,
+               progress: bool = True) -> tuple[SmallCNN, dict, tuple[np.ndarray, np.ndarray]]:
     """(model, variables, (x_test, y_test)): the SmallCNN trained on the training half (read from the cache if there);
     fewer `epochs` for a quick run (3: 92.7 % test accuracy measured with the former batch order; 15: 97.8 %)."""
     x_train, x_test, y_train, y_test = digit_splits(seed)
-    variables = cached_classifier(x_train, y_train, 10, epochs, seed, cache_dir)
+    variables = cached_classifier(x_train, y_train, 10, epochs, seed, cache_dir, progress)
     return SmallCNN(10), variables, (x_test, y_test)

@@ -23,7 +23,7 @@ def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Resu
     curves; their figures and tables."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    subject, inputs, note = subject_of(config)
+    subject, inputs, note = subject_of(config, progress)
     result = Result(notes=[note] if note else [])
     if note:
         print(f"visualize: {note}", flush=True)
@@ -54,7 +54,7 @@ def run(config: VisualizeConfig, out: str | Path, progress: bool = True) -> Resu
     result.figures += [(f"class visualizations after {config.classviz_iterations} iterations", "classviz.png"),
                        ("the ascent, a frame every 10 iterations", "classviz.gif")]
     robust_config, robust_settings = config.robustness()
-    _, robust_inputs, _ = subject_of(robust_config)
+    _, robust_inputs, _ = subject_of(robust_config, progress)
     rows, figure = write_robustness(subject, robust_inputs, robust_settings, config.seed, folder, progress)
     result.tables.append((f"robust accuracy against eps, {len(robust_inputs.pixels)} images (untargeted)", rows))
     result.figures.append(("robust accuracy against eps", figure.name))

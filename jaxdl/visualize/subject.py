@@ -61,21 +61,21 @@ def imagenet_subject(arch: str = "squeezenet1_0", weights: str | Path = "imagene
     return Subject(model, variables, jnp.asarray(MEAN), jnp.asarray(STD), class_names(), f"{arch} ({Path(str(weights)).name})")
 
 
-def digits_subject(seed: int = 0, cache_dir: str | None = None, epochs: int | None = None) -> Subject:
+def digits_subject(seed: int = 0, cache_dir: str | None = None, epochs: int | None = None, progress: bool = True) -> Subject:
     """The embedded SmallCNN trained on scikit-learn's digits (32x32 grey, identity normalisation); `epochs` None: 15."""
     from jaxdl.visualize.digits import EPOCHS, digits_cnn
 
-    model, variables, _ = digits_cnn(seed, cache_dir, epochs or EPOCHS)
+    model, variables, _ = digits_cnn(seed, cache_dir, epochs or EPOCHS, progress)
     return Subject(model, variables, jnp.zeros(1), jnp.ones(1), tuple(str(i) for i in range(10)), "digits SmallCNN")
 
 
-def subject_named(arch: str, weights: str | Path = "random", seed: int = 0) -> Subject:
-    """The embedded digits CNN ("digits") or the ImageNet network `arch` with `weights`."""
-    return digits_subject(seed) if arch == DIGITS else imagenet_subject(arch, weights, seed)
+def subject_named(arch: str, weights: str | Path = "random", seed: int = 0, progress: bool = True) -> Subject:
+    """The embedded digits CNN ("digits", trained with a progress bar if not cached) or the ImageNet network `arch`."""
+    return digits_subject(seed, progress=progress) if arch == DIGITS else imagenet_subject(arch, weights, seed)
 
 
 def subject_and_inputs(arch: str, weights: str | Path = "imagenet", sources: Sequence[str | Path] = (), size: int = 224,
-                       limit: int | None = None, seed: int = 0) -> tuple[Subject, Inputs]:
+                       limit: int | None = None, seed: int = 0, progress: bool = True) -> tuple[Subject, Inputs]:
     """The network `arch` names ("digits": the embedded digits CNN) and its pixel-space images, the first `limit`:
     `sources` (image files or one .npz; greyed at 32x32 for the digits CNN), else the digits' test images."""
     from jaxdl.visualize.digits import digit_splits
@@ -95,4 +95,4 @@ def subject_and_inputs(arch: str, weights: str | Path = "imagenet", sources: Seq
     if limit is not None:
         labels = None if inputs.labels is None else inputs.labels[:limit]
         inputs = Inputs(inputs.pixels[:limit], labels, inputs.names[:limit])
-    return subject_named(arch, weights, seed), inputs
+    return subject_named(arch, weights, seed, progress), inputs

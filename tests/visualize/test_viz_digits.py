@@ -82,3 +82,10 @@ def test_cli_bad_input_is_one_line(tmp_path, capsys):
         assert main(["visualize", *argv, "--out", str(tmp_path), "--no-progress"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("jaxdl visualize: error: ") and message in err, err
+
+
+@pytest.mark.parametrize("progress", [True, False])
+def test_the_digits_cnn_training_bar_follows_progress(tmp_path, capsys, progress):
+    """--no-progress reaches the digits CNN's training when it is not cached (its bar was shown regardless)."""
+    digits_cnn(cache_dir=str(tmp_path), epochs=1, progress=progress)
+    assert ("training the classifier" in capsys.readouterr().err) == progress

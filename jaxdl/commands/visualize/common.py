@@ -42,7 +42,7 @@ def announce(note: str | None) -> None:
 def study(args: argparse.Namespace) -> tuple[SubjectConfig, Subject, Inputs]:
     """The subject's config, network and images the options name."""
     config = from_args(SubjectConfig, args)
-    subject, inputs, note = subject_of(config)
+    subject, inputs, note = subject_of(config, progress(args))
     announce(note)
     return config, subject, inputs
 
@@ -50,7 +50,7 @@ def study(args: argparse.Namespace) -> tuple[SubjectConfig, Subject, Inputs]:
 def network(args: argparse.Namespace) -> tuple[SubjectConfig, Subject]:
     """The subject's config and network alone."""
     config = from_args(SubjectConfig, args)
-    subject, note = network_of(config)
+    subject, note = network_of(config, progress(args))
     announce(note)
     return config, subject
 
