@@ -89,17 +89,24 @@ def watch(process: int, processes: int, timeout: float) -> None:
     """Start the heartbeat thread of this process of the run (after jax.distributed.initialize); at exit it stops and
     writes its farewell before JAX shuts its client down (after an error, it then ends the process at once)."""
     from jax._src import distributed  # initialize()'s client (no public accessor in jax 0.10); imported here: the CLI needs no JAX
+    from jax.errors import JaxRuntimeError
     client, stopped = distributed.global_state.client, threading.Event()
     thread = threading.Thread(target=beat, args=(client, process, processes, timeout, stopped), daemon=True,
                               name="jaxdl-heartbeat")
     uncaught = sys.excepthook
 
     def fail(*exc_info: object) -> None:
-        """An uncaught error: a collective broken by a process that failed first is that process's line; else ours."""
-        for other in (o for o in range(processes) if o != process):
-            with contextlib.suppress(Exception):
-                if (said := read(client, other) or "").startswith(FAILED):
-                    peer_failed(process, processes, other, said)
+        """An uncaught error. A runtime error (a collective that another process broke by failing or dying) first waits
+        up to the timeout for that process's farewell or for this thread's verdict on its death; else it is ours."""
+        deadline = time.monotonic() + (timeout + 2 if isinstance(exc_info[1], JaxRuntimeError) else 0)
+        while True:
+            for other in (o for o in range(processes) if o != process):
+                with contextlib.suppress(Exception):
+                    if (said := read(client, other) or "").startswith(FAILED):
+                        peer_failed(process, processes, other, said)
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.25)  # meanwhile the heartbeat thread ends the process if another one died
         failing(1, "".join(traceback.format_exception_only(*exc_info[:2])))
         uncaught(*exc_info)
 

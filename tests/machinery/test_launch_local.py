@@ -9,8 +9,9 @@ import pytest
 from locations import REPO
 
 pytestmark = [pytest.mark.multiprocess]
+# the line in one write: the two copies share the launcher's stdout
 JOINED = ("import jax; from jaxdl.parallel import Launch, launch; launch(Launch(True, 60)); "
-          "print('process', jax.process_index(), 'of', jax.process_count(), 'sees', jax.device_count(), 'devices')")
+          "print(f'process {jax.process_index()} of {jax.process_count()} sees {jax.device_count()} devices\\n', end='', flush=True)")
 
 
 def launched(*args: str, timeout: float = 90) -> subprocess.CompletedProcess:
